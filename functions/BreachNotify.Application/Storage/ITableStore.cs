@@ -1,0 +1,109 @@
+namespace BreachNotify.Application.Storage;
+
+/// <summary>
+/// The storage port. Its semantics are Azure Table storage's so that the embedded SQLite store and
+/// the Table storage adapter are interchangeable: point reads and writes by partition and row key,
+/// ETag optimistic concurrency, atomic transactions of up to 100 operations within one partition,
+/// and range queries within one partition, paged with an opaque continuation token.
+/// The behaviour is pinned down by the contract test suite (tests: TableStoreContract).
+/// </summary>
+public interface ITableStore
+{
+    /// <summary>Creates the table if it does not exist. Table names: letters and digits, 3–63, starting with a letter.</summary>
+    Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the entity or null when there is none.</summary>
+    Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts; throws <see cref="EntityAlreadyExistsException"/> when the key is taken. Returns the new ETag.</summary>
+    Task<string> AddAsync(string table, TableEntity entity, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces unconditionally. Returns the new ETag.</summary>
+    Task<string> UpsertAsync(string table, TableEntity entity, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces an existing entity when its ETag equals <paramref name="ifMatch"/> ("*" matches any).
+    /// Throws <see cref="EntityNotFoundException"/> or <see cref="ConcurrencyConflictException"/>.
+    /// </summary>
+    Task<string> UpdateAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Merges the given properties into an existing entity (others are kept) when its ETag matches
+    /// <paramref name="ifMatch"/> ("*" matches any). Throws like <see cref="UpdateAsync"/>.
+    /// </summary>
+    Task<string> MergeAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes. With <paramref name="ifMatch"/> null or "*" it is unconditional and a missing entity is not an error;
+    /// with an ETag a mismatch throws <see cref="ConcurrencyConflictException"/> and a missing entity <see cref="EntityNotFoundException"/>.
+    /// </summary>
+    Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs 1–100 operations on one partition atomically: all succeed or nothing changes.
+    /// Returns the new ETag of each operation in order (null for deletes).
+    /// Throws <see cref="TableTransactionFailedException"/> naming the failing operation.
+    /// </summary>
+    Task<IReadOnlyList<string?>> SubmitTransactionAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken = default);
+
+    /// <summary>Entities of one partition in row key order (ordinal), optionally within a row key range, one page at a time.</summary>
+    Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default);
+}
+
+public enum TableOperationKind
+{
+    Add,
+    Upsert,
+    Update,
+    Merge,
+    Delete,
+}
+
+/// <summary>One operation of a transaction. <see cref="IfMatch"/> is used by Update, Merge and Delete ("*" or null = unconditional).</summary>
+public sealed record TableOperation(TableOperationKind Kind, TableEntity Entity, string? IfMatch = null)
+{
+    public static TableOperation Add(TableEntity e) => new(TableOperationKind.Add, e);
+    public static TableOperation Upsert(TableEntity e) => new(TableOperationKind.Upsert, e);
+    public static TableOperation Update(TableEntity e, string ifMatch) => new(TableOperationKind.Update, e, ifMatch);
+    public static TableOperation Merge(TableEntity e, string ifMatch) => new(TableOperationKind.Merge, e, ifMatch);
+    public static TableOperation Delete(TableEntity e, string? ifMatch = null) => new(TableOperationKind.Delete, e, ifMatch);
+}
+
+/// <summary>
+/// A query within one partition. <see cref="RowKeyFrom"/> is inclusive, <see cref="RowKeyTo"/> exclusive
+/// (so a prefix query is From = prefix, To = prefix + '\uffff'... use <see cref="WithPrefix"/>).
+/// <see cref="PageSize"/> is at most 1000, as in Table storage.
+/// </summary>
+public sealed record TableQuery(
+    string PartitionKey,
+    string? RowKeyFrom = null,
+    string? RowKeyTo = null,
+    int PageSize = 1000,
+    string? ContinuationToken = null)
+{
+    public const int MaxPageSize = 1000;
+
+    public static TableQuery WithPrefix(string partitionKey, string rowKeyPrefix, int pageSize = MaxPageSize, string? continuationToken = null)
+        => new(partitionKey, rowKeyPrefix, rowKeyPrefix + '\uffff', pageSize, continuationToken);
+}
+
+/// <summary>A page of results; a null <see cref="ContinuationToken"/> means there is nothing more. A page may be empty yet have a token.</summary>
+public sealed record TablePage(IReadOnlyList<TableEntity> Items, string? ContinuationToken);
+
+public static class TableStoreExtensions
+{
+    /// <summary>Reads every page of a query.</summary>
+    public static async IAsyncEnumerable<TableEntity> QueryAllAsync(
+        this ITableStore store, string table, TableQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? token = query.ContinuationToken;
+        do
+        {
+            var page = await store.QueryAsync(table, query with { ContinuationToken = token }, cancellationToken).ConfigureAwait(false);
+            foreach (var e in page.Items) yield return e;
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+    }
+}
