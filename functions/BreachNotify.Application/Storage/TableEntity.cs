@@ -80,3 +80,14 @@ public static class TableValues
         _ => throw new ArgumentException($"Property '{name}' has unsupported type {value.GetType().Name}.", name),
     };
 }
+
+/// <summary>Table names as Table storage accepts them: 3–63 letters or digits, starting with a letter.</summary>
+public static class TableNames
+{
+    public static void Validate(string table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (table.Length is < 3 or > 63 || !char.IsAsciiLetter(table[0]) || !table.All(char.IsAsciiLetterOrDigit))
+            throw new ArgumentException($"'{table}' is not a valid table name (3–63 letters or digits, starting with a letter).", nameof(table));
+    }
+}

@@ -1,0 +1,307 @@
+using System.Collections.Concurrent;
+using System.Text;
+using BreachNotify.Application.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace BreachNotify.Adapters.Sqlite;
+
+/// <summary>
+/// The embedded default store: Table storage semantics on one SQLite file in WAL mode.
+/// Every write is one statement or one IMMEDIATE transaction, so a failed request leaves nothing half-written.
+/// </summary>
+public sealed class SqliteTableStore : ITableStore, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, bool> _knownTables = new(StringComparer.Ordinal);
+
+    public SqliteTableStore(string databasePath, TimeProvider time, TimeSpan? busyTimeout = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        _time = time;
+        var full = System.IO.Path.GetFullPath(databasePath);
+        var dir = System.IO.Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)(busyTimeout ?? TimeSpan.FromSeconds(30)).TotalSeconds,
+        }.ToString();
+        DatabasePath = full;
+        Initialise();
+    }
+
+    public string DatabasePath { get; }
+
+    private void Initialise()
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes in WAL mode.
+        cmd.CommandText = """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
+            CREATE TABLE IF NOT EXISTS tables (name TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS entities (
+                tbl TEXT NOT NULL, pk TEXT NOT NULL, rk TEXT NOT NULL,
+                etag TEXT NOT NULL, ts INTEGER NOT NULL, props TEXT NOT NULL,
+                PRIMARY KEY (tbl, pk, rk)) WITHOUT ROWID;
+            """;
+        cmd.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        return c;
+    }
+
+    public Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken = default)
+    {
+        TableNames.Validate(table);
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT OR IGNORE INTO tables(name) VALUES ($n)";
+        cmd.Parameters.AddWithValue("$n", table);
+        cmd.ExecuteNonQuery();
+        _knownTables[table] = true;
+        return Task.CompletedTask;
+    }
+
+    private void EnsureTable(SqliteConnection c, string table)
+    {
+        if (_knownTables.ContainsKey(table)) return;
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT 1 FROM tables WHERE name = $n";
+        cmd.Parameters.AddWithValue("$n", table);
+        if (cmd.ExecuteScalar() is null) throw new StorageException($"Table '{table}' does not exist.");
+        _knownTables[table] = true;
+    }
+
+    public Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+    {
+        using var c = Open();
+        EnsureTable(c, table);
+        return Task.FromResult(Read(c, null, table, partitionKey, rowKey));
+    }
+
+    private static TableEntity? Read(SqliteConnection c, SqliteTransaction? tx, string table, string pk, string rk)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT etag, ts, props FROM entities WHERE tbl=$t AND pk=$p AND rk=$r";
+        cmd.Parameters.AddWithValue("$t", table);
+        cmd.Parameters.AddWithValue("$p", pk);
+        cmd.Parameters.AddWithValue("$r", rk);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        return Materialise(pk, rk, r.GetString(0), r.GetInt64(1), r.GetString(2));
+    }
+
+    private static TableEntity Materialise(string pk, string rk, string etag, long ts, string props)
+    {
+        var e = new TableEntity(pk, rk) { ETag = etag, Timestamp = new DateTimeOffset(ts, TimeSpan.Zero) };
+        EntityJson.Deserialize(props, e.Properties);
+        return e;
+    }
+
+    public Task<string> AddAsync(string table, TableEntity entity, CancellationToken cancellationToken = default)
+        => Task.FromResult(RunSingle(table, TableOperation.Add(entity))!);
+
+    public Task<string> UpsertAsync(string table, TableEntity entity, CancellationToken cancellationToken = default)
+        => Task.FromResult(RunSingle(table, TableOperation.Upsert(entity))!);
+
+    public Task<string> UpdateAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default)
+        => Task.FromResult(RunSingle(table, TableOperation.Update(entity, ifMatch))!);
+
+    public Task<string> MergeAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default)
+        => Task.FromResult(RunSingle(table, TableOperation.Merge(entity, ifMatch))!);
+
+    public Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        RunSingle(table, TableOperation.Delete(new TableEntity(partitionKey, rowKey), ifMatch));
+        return Task.CompletedTask;
+    }
+
+    private string? RunSingle(string table, TableOperation op)
+    {
+        using var c = Open();
+        EnsureTable(c, table);
+        using var tx = c.BeginTransaction(deferred: false);
+        var etag = Execute(c, tx, table, op, _time.GetUtcNow());
+        tx.Commit();
+        return etag;
+    }
+
+    public Task<IReadOnlyList<string?>> SubmitTransactionAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        if (operations.Count is 0 or > 100)
+            throw new ArgumentException("A transaction holds 1 to 100 operations.", nameof(operations));
+        var pk = operations[0].Entity.PartitionKey;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var op in operations)
+        {
+            if (!string.Equals(op.Entity.PartitionKey, pk, StringComparison.Ordinal))
+                throw new ArgumentException("All operations of a transaction must target one partition.", nameof(operations));
+            if (!seen.Add(op.Entity.RowKey))
+                throw new ArgumentException("A transaction may touch an entity only once.", nameof(operations));
+        }
+
+        using var c = Open();
+        EnsureTable(c, table);
+        using var tx = c.BeginTransaction(deferred: false);
+        var now = _time.GetUtcNow();
+        var etags = new string?[operations.Count];
+        for (var i = 0; i < operations.Count; i++)
+        {
+            try
+            {
+                etags[i] = Execute(c, tx, table, operations[i], now);
+            }
+            catch (StorageException ex)
+            {
+                tx.Rollback();
+                throw new TableTransactionFailedException(i, ex);
+            }
+        }
+        tx.Commit();
+        return Task.FromResult<IReadOnlyList<string?>>(etags);
+    }
+
+    private static string NewETag() => "W/\"" + Guid.NewGuid().ToString("N") + "\"";
+
+    private static string? Execute(SqliteConnection c, SqliteTransaction tx, string table, TableOperation op, DateTimeOffset now)
+    {
+        var e = op.Entity;
+        var ifMatch = op.IfMatch;
+        switch (op.Kind)
+        {
+            case TableOperationKind.Add:
+            {
+                var etag = NewETag();
+                using var cmd = Command(c, tx, "INSERT OR IGNORE INTO entities(tbl,pk,rk,etag,ts,props) VALUES ($t,$p,$r,$e,$ts,$props)", table, e);
+                cmd.Parameters.AddWithValue("$e", etag);
+                cmd.Parameters.AddWithValue("$ts", now.UtcTicks);
+                cmd.Parameters.AddWithValue("$props", EntityJson.Serialize(e.Properties));
+                if (cmd.ExecuteNonQuery() == 0) throw new EntityAlreadyExistsException($"Entity ({e.PartitionKey}, {e.RowKey}) already exists.");
+                return etag;
+            }
+            case TableOperationKind.Upsert:
+            {
+                var etag = NewETag();
+                using var cmd = Command(c, tx, "INSERT OR REPLACE INTO entities(tbl,pk,rk,etag,ts,props) VALUES ($t,$p,$r,$e,$ts,$props)", table, e);
+                cmd.Parameters.AddWithValue("$e", etag);
+                cmd.Parameters.AddWithValue("$ts", now.UtcTicks);
+                cmd.Parameters.AddWithValue("$props", EntityJson.Serialize(e.Properties));
+                cmd.ExecuteNonQuery();
+                return etag;
+            }
+            case TableOperationKind.Update:
+            case TableOperationKind.Merge:
+            {
+                var current = Read(c, tx, table, e.PartitionKey, e.RowKey)
+                    ?? throw new EntityNotFoundException($"Entity ({e.PartitionKey}, {e.RowKey}) does not exist.");
+                CheckETag(current, ifMatch ?? "*");
+                IReadOnlyDictionary<string, object?> props = e.Properties;
+                if (op.Kind == TableOperationKind.Merge)
+                {
+                    foreach (var (k, v) in e.Properties) if (v is not null) current.Properties[k] = v;
+                    props = current.Properties;
+                }
+                var etag = NewETag();
+                using var cmd = Command(c, tx, "UPDATE entities SET etag=$e, ts=$ts, props=$props WHERE tbl=$t AND pk=$p AND rk=$r", table, e);
+                cmd.Parameters.AddWithValue("$e", etag);
+                cmd.Parameters.AddWithValue("$ts", now.UtcTicks);
+                cmd.Parameters.AddWithValue("$props", EntityJson.Serialize(props));
+                cmd.ExecuteNonQuery();
+                return etag;
+            }
+            case TableOperationKind.Delete:
+            {
+                var conditional = ifMatch is not null && ifMatch != "*";
+                if (conditional)
+                {
+                    var current = Read(c, tx, table, e.PartitionKey, e.RowKey)
+                        ?? throw new EntityNotFoundException($"Entity ({e.PartitionKey}, {e.RowKey}) does not exist.");
+                    CheckETag(current, ifMatch!);
+                }
+                using var cmd = Command(c, tx, "DELETE FROM entities WHERE tbl=$t AND pk=$p AND rk=$r", table, e);
+                cmd.ExecuteNonQuery();
+                return null;
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(op), op.Kind, "Unknown operation.");
+        }
+    }
+
+    private static void CheckETag(TableEntity current, string ifMatch)
+    {
+        if (ifMatch != "*" && !string.Equals(current.ETag, ifMatch, StringComparison.Ordinal))
+            throw new ConcurrencyConflictException($"Entity ({current.PartitionKey}, {current.RowKey}) was changed by someone else.");
+    }
+
+    private static SqliteCommand Command(SqliteConnection c, SqliteTransaction tx, string sql, string table, TableEntity e)
+    {
+        var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$t", table);
+        cmd.Parameters.AddWithValue("$p", e.PartitionKey);
+        cmd.Parameters.AddWithValue("$r", e.RowKey);
+        return cmd;
+    }
+
+    public Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.PageSize is < 1 or > TableQuery.MaxPageSize)
+            throw new ArgumentOutOfRangeException(nameof(query), "Page size must be 1 to 1000.");
+        using var c = Open();
+        EnsureTable(c, table);
+        using var cmd = c.CreateCommand();
+        var sql = new StringBuilder("SELECT rk, etag, ts, props FROM entities WHERE tbl=$t AND pk=$p");
+        cmd.Parameters.AddWithValue("$t", table);
+        cmd.Parameters.AddWithValue("$p", query.PartitionKey);
+        if (query.RowKeyFrom is not null) { sql.Append(" AND rk >= $from"); cmd.Parameters.AddWithValue("$from", query.RowKeyFrom); }
+        if (query.RowKeyTo is not null) { sql.Append(" AND rk < $to"); cmd.Parameters.AddWithValue("$to", query.RowKeyTo); }
+        if (query.ContinuationToken is not null)
+        {
+            sql.Append(" AND rk > $after");
+            cmd.Parameters.AddWithValue("$after", DecodeToken(query.ContinuationToken));
+        }
+        sql.Append(" ORDER BY rk LIMIT $n");
+        cmd.Parameters.AddWithValue("$n", query.PageSize + 1);
+        cmd.CommandText = sql.ToString();
+        var items = new List<TableEntity>(Math.Min(query.PageSize, 64));
+        var more = false;
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (items.Count == query.PageSize) { more = true; break; }
+                items.Add(Materialise(query.PartitionKey, r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3)));
+            }
+        }
+        var token = more ? EncodeToken(items[^1].RowKey) : null;
+        return Task.FromResult(new TablePage(items, token));
+    }
+
+    private static string EncodeToken(string rowKey) => Convert.ToBase64String(Encoding.UTF8.GetBytes(rowKey));
+
+    private static string DecodeToken(string token)
+    {
+        try { return Encoding.UTF8.GetString(Convert.FromBase64String(token)); }
+        catch (FormatException ex) { throw new ArgumentException("Invalid continuation token.", nameof(token), ex); }
+    }
+
+    public void Dispose()
+    {
+        using var c = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(c);
+    }
+}
