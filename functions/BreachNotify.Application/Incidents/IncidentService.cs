@@ -1,0 +1,139 @@
+using BreachNotify.Application.Common;
+using BreachNotify.Application.Storage;
+using BreachNotify.Domain.Incidents;
+using Microsoft.Extensions.Logging;
+
+namespace BreachNotify.Application.Incidents;
+
+/// <summary>
+/// Incident use cases. Reads the clock only through the injected <see cref="TimeProvider"/>; each change is one
+/// atomic write guarded by an ETag. Callers that sent If-Match get a 412 when stale; callers that did not
+/// are retried on a fresh copy, since their change does not depend on what they saw.
+/// </summary>
+public sealed partial class IncidentService(
+    IncidentRepository repository,
+    ITableStore store,
+    TimeProvider time,
+    ILogger<IncidentService> logger)
+{
+    public const string IdempotencyTable = "Idempotency";
+    private const int MaxAttempts = 5;
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+        => Task.WhenAll(repository.InitializeAsync(cancellationToken), store.CreateTableIfNotExistsAsync(IdempotencyTable, cancellationToken));
+
+    /// <summary>
+    /// Opens an incident. With an idempotency key, a repeat of the same request returns the incident created the
+    /// first time; the same key with a different request is a conflict.
+    /// </summary>
+    public async Task<CreateResult> CreateAsync(IncidentDraft draft, Actor actor, string? idempotencyKey, string requestFingerprint, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var id = Ids.New("inc", now);
+        var incident = Incident.Report(id, draft, actor, now); // validates before anything is written
+
+        TableEntity? claim = null;
+        if (!string.IsNullOrEmpty(idempotencyKey))
+        {
+            claim = new TableEntity("create-incident|" + actor.Name, Ids.Sha256Hex(idempotencyKey))
+            {
+                ["Fingerprint"] = requestFingerprint,
+                ["ResourceId"] = id,
+                ["CreatedAt"] = now,
+            };
+            try
+            {
+                await store.AddAsync(IdempotencyTable, claim, cancellationToken);
+            }
+            catch (EntityAlreadyExistsException)
+            {
+                var existing = (await store.GetAsync(IdempotencyTable, claim.PartitionKey, claim.RowKey, cancellationToken))!;
+                if (existing.GetString("Fingerprint") != requestFingerprint)
+                    throw new ConflictException("This Idempotency-Key was already used for a different request.");
+                var earlier = await repository.FindAsync(existing.GetString("ResourceId")!, cancellationToken)
+                    ?? throw new ConflictException("A request with this Idempotency-Key is still in progress; retry shortly.");
+                LogIdempotentReplay(earlier.Incident.Id);
+                return new CreateResult(earlier, Created: false);
+            }
+        }
+
+        try
+        {
+            var etag = await repository.SaveAsync(incident, expectedETag: null, cancellationToken);
+            LogCreated(incident.Id, incident.Status.ToWire(), incident.State.Source.Kind);
+            return new CreateResult(new StoredIncident(incident, etag), Created: true);
+        }
+        catch when (claim is not null)
+        {
+            // Release the key so the client's retry can succeed.
+            await store.DeleteAsync(IdempotencyTable, claim.PartitionKey, claim.RowKey, null, CancellationToken.None);
+            throw;
+        }
+    }
+
+    public Task<StoredIncident> GetAsync(string id, CancellationToken cancellationToken = default) => repository.GetAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string id, CancellationToken cancellationToken = default)
+        => repository.GetTimelineAsync(id, cancellationToken);
+
+    public Task<IncidentSummaryPage> ListAsync(IncidentStatus? status, int page, int pageSize, CancellationToken cancellationToken = default)
+        => repository.ListAsync(status, page, pageSize, cancellationToken);
+
+    public Task<StoredIncident> UpdateAsync(string id, IncidentChanges changes, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
+        => ChangeAsync(id, ifMatch, (i, now) => i.Update(changes, actor, now), cancellationToken);
+
+    public Task<StoredIncident> ConfirmAsync(string id, DateTimeOffset awareAt, string? note, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
+        => ChangeAsync(id, ifMatch, (i, now) => i.Confirm(awareAt, note, actor, now), cancellationToken);
+
+    public Task<StoredIncident> DismissAsync(string id, string reason, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
+        => ChangeAsync(id, ifMatch, (i, now) => i.Dismiss(reason, actor, now), cancellationToken);
+
+    public Task<StoredIncident> CloseAsync(string id, string? note, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
+        => ChangeAsync(id, ifMatch, (i, now) => i.Close(note, actor, now), cancellationToken);
+
+    /// <summary>
+    /// Loads, applies <paramref name="change"/> and saves atomically. Other features (assessment, decisions,
+    /// deadlines, notifications) change incidents through this too, so every change lands on the timeline.
+    /// </summary>
+    public async Task<StoredIncident> ChangeAsync(string id, string? ifMatch, Action<Incident, DateTimeOffset> change, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await repository.GetAsync(id, cancellationToken);
+            if (ifMatch is not null && ifMatch != "*" && !string.Equals(ifMatch, stored.ETag, StringComparison.Ordinal))
+                throw new PreconditionFailedException($"Incident '{id}' has changed since you read it (ETag mismatch). Reload and retry.");
+            var incident = stored.Incident;
+            change(incident, time.GetUtcNow());
+            if (incident.NewEntries.Count == 0) return stored; // nothing changed: no write, no timeline noise
+            try
+            {
+                var etag = await repository.SaveAsync(incident, stored.ETag, cancellationToken);
+                LogChanged(id, incident.Status.ToWire(), incident.NewEntries.Count);
+                return new StoredIncident(incident, etag);
+            }
+            catch (ConcurrencyConflictException) when (ifMatch is null || ifMatch == "*")
+            {
+                if (attempt >= MaxAttempts) throw;
+                LogRetry(id, attempt);
+            }
+            catch (ConcurrencyConflictException ex)
+            {
+                throw new PreconditionFailedException($"Incident '{id}' has changed since you read it (ETag mismatch). Reload and retry.", ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} created with status {Status} from {Source}")]
+    private partial void LogCreated(string incidentId, string status, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} changed: status {Status}, {Entries} timeline entries")]
+    private partial void LogChanged(string incidentId, string status, int entries);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Idempotent replay returned incident {IncidentId}")]
+    private partial void LogIdempotentReplay(string incidentId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Concurrent change of incident {IncidentId}, attempt {Attempt}; retrying")]
+    private partial void LogRetry(string incidentId, int attempt);
+}
+
+public sealed record CreateResult(StoredIncident Stored, bool Created);

@@ -1,0 +1,359 @@
+using System.Globalization;
+using BreachNotify.Domain.Common;
+
+namespace BreachNotify.Domain.Incidents;
+
+/// <summary>Where an incident came from: a person (manual) or a monitor, with the monitor's own id and link.</summary>
+public sealed record IncidentSource(string Kind, string? ExternalId = null, string? Link = null, string? Severity = null)
+{
+    public const string ManualKind = "manual";
+    public static readonly IncidentSource Manual = new(ManualKind);
+}
+
+/// <summary>The persisted state of an incident. The aggregate (<see cref="Incident"/>) guards every change to it.</summary>
+public sealed record IncidentState
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public string? Description { get; init; }
+    public required IncidentSource Source { get; init; }
+    public required string Reporter { get; init; }
+    public string? Owner { get; init; }
+    public required DateTimeOffset DetectedAt { get; init; }
+    public DateTimeOffset? AwareAt { get; init; }
+    public DateTimeOffset? OccurredAt { get; init; }
+    public ProcessingRole Role { get; init; }
+    public string? ControllerCustomer { get; init; }
+    public IReadOnlyList<string> Countries { get; init; } = [];
+    public IncidentStatus Status { get; init; }
+    public string? DismissalReason { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>Number of timeline entries recorded so far; the next entry gets <c>TimelineCount + 1</c>.</summary>
+    public long TimelineCount { get; init; }
+}
+
+/// <summary>What a reporter gives when opening an incident.</summary>
+public sealed record IncidentDraft
+{
+    public required string Title { get; init; }
+    public string? Description { get; init; }
+    public IncidentSource Source { get; init; } = IncidentSource.Manual;
+    public string? Owner { get; init; }
+    public DateTimeOffset? DetectedAt { get; init; }
+    public DateTimeOffset? AwareAt { get; init; }
+    public DateTimeOffset? OccurredAt { get; init; }
+    public ProcessingRole Role { get; init; } = ProcessingRole.Controller;
+    public string? ControllerCustomer { get; init; }
+    public IReadOnlyList<string>? Countries { get; init; }
+    public string? Note { get; init; }
+}
+
+/// <summary>A merge patch of an incident's facts: absent fields are untouched, present nulls clear optional fields.</summary>
+public sealed record IncidentChanges
+{
+    public Optional<string> Title { get; init; }
+    public Optional<string?> Description { get; init; }
+    public Optional<string?> Owner { get; init; }
+    public Optional<DateTimeOffset> DetectedAt { get; init; }
+    public Optional<DateTimeOffset?> OccurredAt { get; init; }
+    public Optional<ProcessingRole> Role { get; init; }
+    public Optional<string?> ControllerCustomer { get; init; }
+    public Optional<IReadOnlyList<string>> Countries { get; init; }
+    public Optional<DateTimeOffset> AwareAt { get; init; }
+
+    /// <summary>Required when <see cref="AwareAt"/> changes an awareness time already set.</summary>
+    public string? AwareAtChangeReason { get; init; }
+}
+
+/// <summary>
+/// A security incident that is, or may be, a personal data breach. Every change appends to the timeline;
+/// the aggregate never reads a clock: callers pass <c>now</c> from an injected TimeProvider.
+/// </summary>
+public sealed class Incident
+{
+    public const int MaxTitleLength = 200;
+    public const int MaxTextLength = 20_000;
+    public const int MaxNameLength = 200;
+    public const int MaxCountries = 60;
+
+    private readonly List<TimelineEntry> _newEntries = [];
+
+    private Incident(IncidentState state) => State = state;
+
+    public IncidentState State { get; private set; }
+
+    public string Id => State.Id;
+    public IncidentStatus Status => State.Status;
+
+    /// <summary>Entries appended since this instance was created or loaded; the repository stores them with the state, atomically.</summary>
+    public IReadOnlyList<TimelineEntry> NewEntries => _newEntries;
+
+    public static Incident Load(IncidentState state) => new(state ?? throw new ArgumentNullException(nameof(state)));
+
+    public static Incident Report(string id, IncidentDraft draft, Actor reporter, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(reporter);
+        now = now.ToUniversalTime();
+
+        var errors = new FieldErrors();
+        var title = ValidateTitle(draft.Title, errors);
+        var description = ValidateText(draft.Description, "description", MaxTextLength, errors);
+        var owner = ValidateText(draft.Owner, "owner", MaxNameLength, errors);
+        var countries = ValidateCountries(draft.Countries ?? [], errors);
+        var aware = draft.AwareAt?.ToUniversalTime();
+        // Detection is the first signal; when only awareness is given it doubles as detection.
+        var detected = (draft.DetectedAt ?? aware ?? now).ToUniversalTime();
+        var occurred = draft.OccurredAt?.ToUniversalTime();
+        ValidateTimes(detected, aware, occurred, now, errors);
+        var customer = ValidateRole(draft.Role, draft.ControllerCustomer, errors);
+        errors.ThrowIfAny();
+
+        var state = new IncidentState
+        {
+            Id = id,
+            Title = title!,
+            Description = description,
+            Source = draft.Source,
+            Reporter = reporter.Name,
+            Owner = owner,
+            DetectedAt = detected,
+            AwareAt = aware,
+            OccurredAt = occurred,
+            Role = draft.Role,
+            ControllerCustomer = customer,
+            Countries = countries,
+            Status = aware is null ? IncidentStatus.Suspected : IncidentStatus.Confirmed,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var incident = new Incident(state);
+        var changes = new List<FieldChange>
+        {
+            new("title", null, state.Title),
+            new("status", null, state.Status.ToWire()),
+            new("source", null, state.Source.Kind),
+            new("detectedAt", null, Format(state.DetectedAt)),
+            new("role", null, RoleText(state.Role)),
+        };
+        if (state.Description is not null) changes.Add(new("description", null, state.Description));
+        if (state.AwareAt is not null) changes.Add(new("awareAt", null, Format(state.AwareAt)));
+        if (state.OccurredAt is not null) changes.Add(new("occurredAt", null, Format(state.OccurredAt)));
+        if (state.Owner is not null) changes.Add(new("owner", null, state.Owner));
+        if (state.ControllerCustomer is not null) changes.Add(new("controllerCustomer", null, state.ControllerCustomer));
+        if (state.Countries.Count > 0) changes.Add(new("countries", null, string.Join(",", state.Countries)));
+        incident.Append("created", changes, draft.Note, null, reporter, now);
+        return incident;
+    }
+
+    public void Update(IncidentChanges changes, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        EnsureNotEnded("update");
+        now = now.ToUniversalTime();
+        var errors = new FieldErrors();
+        var s = State;
+        var list = new List<FieldChange>();
+
+        var title = changes.Title.HasValue ? ValidateTitle(changes.Title.Value, errors) : s.Title;
+        var description = changes.Description.HasValue ? ValidateText(changes.Description.Value, "description", MaxTextLength, errors) : s.Description;
+        var owner = changes.Owner.HasValue ? ValidateText(changes.Owner.Value, "owner", MaxNameLength, errors) : s.Owner;
+        var countries = changes.Countries.HasValue ? ValidateCountries(changes.Countries.Value ?? [], errors) : s.Countries;
+        var role = changes.Role.GetValueOr(s.Role);
+        var customerInput = changes.ControllerCustomer.HasValue ? changes.ControllerCustomer.Value : (role == ProcessingRole.Processor ? s.ControllerCustomer : null);
+        var customer = ValidateRole(role, customerInput, errors);
+        var detected = changes.DetectedAt.HasValue ? changes.DetectedAt.Value.ToUniversalTime() : s.DetectedAt;
+        var occurred = changes.OccurredAt.HasValue ? changes.OccurredAt.Value?.ToUniversalTime() : s.OccurredAt;
+        var aware = s.AwareAt;
+        string? awareReason = null;
+        if (changes.AwareAt.HasValue)
+        {
+            var newAware = changes.AwareAt.Value.ToUniversalTime();
+            if (s.AwareAt is null)
+                errors.Add("awareAt", "Awareness is first recorded by confirming the incident (POST /confirm).");
+            else if (newAware != s.AwareAt)
+            {
+                // Moving the start of the 72-hour clock must be justified and audited (WP250rev.01; EDPB 9/2022).
+                awareReason = changes.AwareAtChangeReason?.Trim();
+                if (string.IsNullOrEmpty(awareReason))
+                    errors.Add("awareAtChangeReason", "Changing awareAt after it was set requires a reason.");
+                else if (awareReason.Length > MaxTextLength)
+                    errors.Add("awareAtChangeReason", $"At most {MaxTextLength} characters.");
+                aware = newAware;
+            }
+        }
+        ValidateTimes(detected, aware, occurred, now, errors);
+        errors.ThrowIfAny();
+
+        Track(list, "title", s.Title, title);
+        Track(list, "description", s.Description, description);
+        Track(list, "owner", s.Owner, owner);
+        Track(list, "detectedAt", Format(s.DetectedAt), Format(detected));
+        Track(list, "occurredAt", Format(s.OccurredAt), Format(occurred));
+        Track(list, "role", RoleText(s.Role), RoleText(role));
+        Track(list, "controllerCustomer", s.ControllerCustomer, customer);
+        Track(list, "countries", string.Join(",", s.Countries), string.Join(",", countries));
+        var awareChanged = aware != s.AwareAt;
+        if (list.Count == 0 && !awareChanged) return;
+
+        State = s with
+        {
+            Title = title!,
+            Description = description,
+            Owner = owner,
+            DetectedAt = detected,
+            OccurredAt = occurred,
+            Role = role,
+            ControllerCustomer = customer,
+            Countries = countries,
+            AwareAt = aware,
+            UpdatedAt = now,
+        };
+        if (list.Count > 0) Append("updated", list, null, null, actor, now);
+        if (awareChanged) Append("aware-at-changed", [new("awareAt", Format(s.AwareAt), Format(aware))], awareReason, null, actor, now);
+    }
+
+    /// <summary>Records awareness of a personal data breach: the 72-hour clock starts at <paramref name="awareAt"/> (Art 33(1)).</summary>
+    public void Confirm(DateTimeOffset awareAt, string? note, Actor actor, DateTimeOffset now)
+    {
+        now = now.ToUniversalTime();
+        if (State.Status != IncidentStatus.Suspected)
+            throw new InvalidStateException($"Only a suspected incident can be confirmed; this one is {State.Status.ToWire()}. To correct awareAt, PATCH it with a reason.");
+        var errors = new FieldErrors();
+        var aware = awareAt.ToUniversalTime();
+        ValidateTimes(State.DetectedAt, aware, State.OccurredAt, now, errors);
+        var text = ValidateText(note, "note", MaxTextLength, errors);
+        errors.ThrowIfAny();
+        var old = State;
+        State = State with { AwareAt = aware, Status = IncidentStatus.Confirmed, UpdatedAt = now };
+        Append("confirmed", [new("status", old.Status.ToWire(), State.Status.ToWire()), new("awareAt", null, Format(aware))], text, null, actor, now);
+    }
+
+    /// <summary>Records that the incident is not a personal data breach. The record stays (Art 33(5) accountability).</summary>
+    public void Dismiss(string reason, Actor actor, DateTimeOffset now)
+    {
+        now = now.ToUniversalTime();
+        if (State.Status is not (IncidentStatus.Suspected or IncidentStatus.Confirmed))
+            throw new InvalidStateException($"A {State.Status.ToWire()} incident cannot be dismissed.");
+        var errors = new FieldErrors();
+        var text = ValidateText(reason, "reason", MaxTextLength, errors);
+        if (string.IsNullOrEmpty(text)) errors.Add("reason", "A reason is required to dismiss an incident.");
+        errors.ThrowIfAny();
+        var old = State.Status;
+        State = State with { Status = IncidentStatus.Dismissed, DismissalReason = text, UpdatedAt = now, ClosedAt = now };
+        Append("dismissed", [new("status", old.ToWire(), "dismissed")], text, null, actor, now);
+    }
+
+    public void Close(string? note, Actor actor, DateTimeOffset now)
+    {
+        now = now.ToUniversalTime();
+        if (State.Status is not (IncidentStatus.Confirmed or IncidentStatus.Notified))
+            throw new InvalidStateException($"A {State.Status.ToWire()} incident cannot be closed.");
+        var errors = new FieldErrors();
+        var text = ValidateText(note, "note", MaxTextLength, errors);
+        errors.ThrowIfAny();
+        var old = State.Status;
+        State = State with { Status = IncidentStatus.Closed, UpdatedAt = now, ClosedAt = now };
+        Append("closed", [new("status", old.ToWire(), "closed")], text, null, actor, now);
+    }
+
+    /// <summary>Marks the incident notified (first notice sent). Idempotent.</summary>
+    public void MarkNotified(Actor actor, DateTimeOffset now)
+    {
+        if (State.Status != IncidentStatus.Confirmed) return;
+        now = now.ToUniversalTime();
+        State = State with { Status = IncidentStatus.Notified, UpdatedAt = now };
+        Append("status-changed", [new("status", "confirmed", "notified")], null, null, actor, now);
+    }
+
+    /// <summary>Appends an entry recorded by another part of the system (assessment, decision, reminder, monitor update...).</summary>
+    public TimelineEntry Record(string action, IReadOnlyList<FieldChange> changes, string? note, string? details, Actor actor, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        now = now.ToUniversalTime();
+        State = State with { UpdatedAt = now };
+        return Append(action, changes, note, details, actor, now);
+    }
+
+    private TimelineEntry Append(string action, IReadOnlyList<FieldChange> changes, string? note, string? details, Actor actor, DateTimeOffset now)
+    {
+        var entry = new TimelineEntry(State.TimelineCount + 1, now, actor.Name, actor.Role, action, changes, note, details);
+        State = State with { TimelineCount = entry.Sequence };
+        _newEntries.Add(entry);
+        return entry;
+    }
+
+    private void EnsureNotEnded(string what)
+    {
+        if (!State.Status.IsOpen())
+            throw new InvalidStateException($"A {State.Status.ToWire()} incident cannot {what}.");
+    }
+
+    private static void Track(List<FieldChange> list, string field, string? oldValue, string? newValue)
+    {
+        if (!string.Equals(oldValue, newValue, StringComparison.Ordinal)) list.Add(new FieldChange(field, oldValue, newValue));
+    }
+
+    public static string? Format(DateTimeOffset? instant)
+        => instant?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    private static string RoleText(ProcessingRole role) => role == ProcessingRole.Processor ? "processor" : "controller";
+
+    private static string? ValidateTitle(string? title, FieldErrors errors)
+    {
+        var t = title?.Trim();
+        if (string.IsNullOrEmpty(t)) { errors.Add("title", "A title is required."); return null; }
+        if (t.Length > MaxTitleLength) errors.Add("title", $"At most {MaxTitleLength} characters.");
+        return t;
+    }
+
+    private static string? ValidateText(string? text, string field, int max, FieldErrors errors)
+    {
+        var t = text?.Trim();
+        if (string.IsNullOrEmpty(t)) return null;
+        if (t.Length > max) errors.Add(field, $"At most {max} characters.");
+        return t;
+    }
+
+    private static IReadOnlyList<string> ValidateCountries(IReadOnlyList<string> countries, FieldErrors errors)
+    {
+        if (countries.Count > MaxCountries) errors.Add("countries", $"At most {MaxCountries} countries.");
+        var result = new List<string>();
+        foreach (var c in countries)
+        {
+            var code = c?.Trim().ToUpperInvariant();
+            if (!CountryCodes.IsValid(code)) { errors.Add("countries", $"'{c}' is not an ISO 3166-1 alpha-2 country code."); continue; }
+            if (!result.Contains(code!)) result.Add(code!);
+        }
+        return result;
+    }
+
+    private static string? ValidateRole(ProcessingRole role, string? controllerCustomer, FieldErrors errors)
+    {
+        var customer = ValidateText(controllerCustomer, "controllerCustomer", MaxNameLength, errors);
+        if (role == ProcessingRole.Processor && customer is null)
+            errors.Add("controllerCustomer", "When we act as processor, name the affected controller-customer (Art 33(2)).");
+        if (role == ProcessingRole.Controller && customer is not null)
+            errors.Add("controllerCustomer", "Only a processor has a controller-customer.");
+        return customer;
+    }
+
+    private static void ValidateTimes(DateTimeOffset detected, DateTimeOffset? aware, DateTimeOffset? occurred, DateTimeOffset now, FieldErrors errors)
+    {
+        if (detected > now) errors.Add("detectedAt", "Cannot be in the future.");
+        if (aware is { } a)
+        {
+            if (a > now) errors.Add("awareAt", "Cannot be in the future.");
+            if (a < detected) errors.Add("awareAt", "Awareness cannot precede detection (detectedAt is the first signal).");
+        }
+        if (occurred is { } o)
+        {
+            if (o > now) errors.Add("occurredAt", "Cannot be in the future.");
+            if (o > detected) errors.Add("occurredAt", "The breach cannot occur after it was detected.");
+        }
+    }
+}
