@@ -245,6 +245,18 @@ public class VerificationTests
             Verify("alertmanager", Configured("alertmanager", Token), Body, Headers(("Authorization", "bearer " + Token))));
 
     [Fact]
+    public void Readme_generic_example_verifies()
+    {
+        // The worked example in functions/BreachNotify.Application/Webhooks/README.md (openssl dgst -sha256 -hmac).
+        var body = Utf8("""{"eventId":"evt-1","externalId":"dlp-17","title":"Customer table exported","severity":"high","status":"triggered","occurredAt":"2026-05-20T14:00:00Z"}""");
+        var headers = Headers(
+            ("X-BreachNotify-Timestamp", "1779285600"),
+            ("X-BreachNotify-Signature", "v1=6f001a88b469f29c520263105bf1b62ce7654f72c8d4127b1e3ceb9815a8fcdc"));
+
+        Assert.Equal(VerificationResult.Valid, Verify("generic", Configured("generic", "example-secret"), body, headers));
+    }
+
+    [Fact]
     public void Rejections_are_logged_with_source_and_outcome_only()
     {
         var logger = new CapturingLogger();
