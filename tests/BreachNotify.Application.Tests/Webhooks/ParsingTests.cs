@@ -301,14 +301,10 @@ public class ParsingTests
         Assert.Empty(alert.Context);
     }
 
+    public static TheoryData<string> AllSources => new(WebhookSourceNames.All);
+
     [Theory]
-    [InlineData("pagerduty")]
-    [InlineData("grafana")]
-    [InlineData("alertmanager")]
-    [InlineData("azure-monitor")]
-    [InlineData("github")]
-    [InlineData("sentinel")]
-    [InlineData("generic")]
+    [MemberData(nameof(AllSources))]
     public void Malformed_json_names_the_body(string source)
     {
         var headers = source == "github" ? GitHubHeaders() : null;

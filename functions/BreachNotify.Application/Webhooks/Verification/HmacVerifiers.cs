@@ -55,20 +55,8 @@ internal sealed class GenericVerifier : IWebhookVerifier
             return VerificationResult.MissingCredentials;
         }
 
-        timestampText = timestampText.Trim();
-        if (!WebhookCrypto.TryParseUnixSeconds(timestampText, out var timestamp))
-        {
-            return VerificationResult.Invalid;
-        }
-
-        var candidates = WebhookCrypto.ParsePrefixedList(signature, "v1=");
-        if (candidates.Count == 0
-            || !WebhookCrypto.AnyHmacMatches(secrets, Encoding.ASCII.GetBytes(timestampText + "."), body, candidates))
-        {
-            return VerificationResult.Invalid;
-        }
-
-        return WebhookCrypto.IsWithinWindow(timestamp, now, replayWindow) ? VerificationResult.Valid : VerificationResult.Stale;
+        return HmacListVerifier.VerifyTimestamped(
+            secrets, timestampText, '.', body, WebhookCrypto.ParsePrefixedList(signature, "v1="), now, replayWindow);
     }
 }
 
@@ -116,14 +104,7 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
                 : VerificationResult.Invalid;
         }
 
-        timestampText = timestampText.Trim();
-        if (!WebhookCrypto.TryParseUnixSeconds(timestampText, out var timestamp)
-            || !WebhookCrypto.AnyHmacMatches(secrets, Encoding.ASCII.GetBytes(timestampText + ":"), body, [candidate]))
-        {
-            return VerificationResult.Invalid;
-        }
-
-        return WebhookCrypto.IsWithinWindow(timestamp, now, replayWindow) ? VerificationResult.Valid : VerificationResult.Stale;
+        return HmacListVerifier.VerifyTimestamped(secrets, timestampText, ':', body, [candidate], now, replayWindow);
     }
 }
 
@@ -150,5 +131,24 @@ internal static class HmacListVerifier
         return candidates.Count > 0 && WebhookCrypto.AnyHmacMatches(secrets, [], body, candidates)
             ? VerificationResult.Valid
             : VerificationResult.Invalid;
+    }
+
+    /// <summary>
+    /// HMAC over <c>"&lt;timestamp&gt;" + separator + body</c> (the timestamp text exactly as sent), then the replay window:
+    /// Invalid when the timestamp is unreadable or no signature matches, Stale when authentic but outside the window.
+    /// </summary>
+    public static VerificationResult VerifyTimestamped(
+        IReadOnlyList<string> secrets, string timestampText, char separator, ReadOnlySpan<byte> body,
+        IReadOnlyList<byte[]> candidates, DateTimeOffset now, TimeSpan replayWindow)
+    {
+        timestampText = timestampText.Trim();
+        if (!WebhookCrypto.TryParseUnixSeconds(timestampText, out var timestamp)
+            || candidates.Count == 0
+            || !WebhookCrypto.AnyHmacMatches(secrets, Encoding.ASCII.GetBytes(timestampText + separator), body, candidates))
+        {
+            return VerificationResult.Invalid;
+        }
+
+        return WebhookCrypto.IsWithinWindow(timestamp, now, replayWindow) ? VerificationResult.Valid : VerificationResult.Stale;
     }
 }
