@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BreachNotify.Application.Webhooks;
+
+/// <summary>
+/// One known sender: checks a delivery's credentials on the raw body, then reads its alerts.
+/// Call <see cref="Verify"/> first and <see cref="Parse"/> only when it returned <see cref="VerificationResult.Valid"/>.
+/// Logs the source, the outcome and counts; never the payload.
+/// </summary>
+public sealed partial class WebhookSource
+{
+    private readonly IWebhookVerifier _verifier;
+    private readonly IWebhookPayloadParser _parser;
+    private readonly IOptionsMonitor<WebhookOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    internal WebhookSource(
+        string name,
+        IWebhookVerifier verifier,
+        IWebhookPayloadParser parser,
+        IOptionsMonitor<WebhookOptions> options,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        Name = name;
+        _verifier = verifier;
+        _parser = parser;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>The canonical source name (<see cref="WebhookSourceNames"/>).</summary>
+    public string Name { get; }
+
+    /// <param name="body">The raw request body, exactly as received.</param>
+    /// <param name="header">Header lookup, case-insensitive, null when absent (see <see cref="WebhookHeaders"/>).</param>
+    public VerificationResult Verify(ReadOnlySpan<byte> body, Func<string, string?> header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var options = _options.CurrentValue;
+        var result = _verifier.Verify(body, header, options.GetSource(Name), _timeProvider.GetUtcNow(), options.ReplayWindow);
+        if (result != VerificationResult.Valid)
+        {
+            LogRejected(_logger, Name, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>The alerts of a verified delivery (empty for an event that carries none, such as a ping).</summary>
+    /// <exception cref="WebhookPayloadException">Not JSON, too large, or a required field is missing; the endpoint answers 400.</exception>
+    public IReadOnlyList<MonitorAlert> Parse(ReadOnlyMemory<byte> body, Func<string, string?> header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        if (body.Length > _options.CurrentValue.MaxBodyBytes)
+        {
+            LogMalformed(_logger, Name, "(body)");
+            throw new WebhookPayloadException("(body)", "Webhook payload exceeds Webhooks:MaxBodyBytes.", null);
+        }
+
+        try
+        {
+            var alerts = _parser.Parse(body, header);
+            LogParsed(_logger, Name, alerts.Count);
+            return alerts;
+        }
+        catch (WebhookPayloadException ex)
+        {
+            LogMalformed(_logger, Name, ex.Field ?? "(unknown)");
+            throw;
+        }
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Webhook from {Source} rejected: {Result}")]
+    private static partial void LogRejected(ILogger logger, string source, VerificationResult result);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Webhook from {Source} malformed at field {Field}")]
+    private static partial void LogMalformed(ILogger logger, string source, string field);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Webhook from {Source} parsed into {AlertCount} alert(s)")]
+    private static partial void LogParsed(ILogger logger, string source, int alertCount);
+}
