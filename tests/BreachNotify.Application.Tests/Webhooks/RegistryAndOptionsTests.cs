@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using NSubstitute;
 using static BreachNotify.Application.Tests.Webhooks.WebhookTestSupport;
 
+using BreachNotify.Tests.Shared;
+
 namespace BreachNotify.Application.Tests.Webhooks;
 
 public class RegistryAndOptionsTests

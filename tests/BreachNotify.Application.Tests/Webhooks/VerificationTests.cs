@@ -3,6 +3,8 @@ using BreachNotify.Application.Tests.Webhooks.Fixtures;
 using BreachNotify.Application.Webhooks;
 using static BreachNotify.Application.Tests.Webhooks.WebhookTestSupport;
 
+using BreachNotify.Tests.Shared;
+
 namespace BreachNotify.Application.Tests.Webhooks;
 
 public class VerificationTests

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
+using BreachNotify.Tests.Shared;
+
 namespace BreachNotify.Application.Tests.Webhooks;
 
 internal static class WebhookTestSupport
