@@ -78,7 +78,7 @@ public static class RiskEngine
             if (coversHigh)
             {
                 exemptions.Add(Art34Exemptions.SubsequentMeasures);
-                reasons.Add($"[{Art34Exemptions.SubsequentMeasures}] Measures already taken (deletion, return, recall, wipe or reset) ensure a high risk to confidentiality is no longer likely to materialise ({Art34Source}(b); EDPB Guidelines 9/2022 §III.D).");
+                reasons.Add($"[{Art34Exemptions.SubsequentMeasures}] Measures already taken (deletion, return, recall, wipe or reset) make misuse unlikely, so a high risk to confidentiality is no longer likely to materialise ({Art34Source}(b); EDPB Guidelines 9/2022 §III.D).");
             }
             else
             {
