@@ -20,7 +20,7 @@ public static class RiskRules
             "always: report SE = DPC × EI + CB and its band",
             $"{Enisa}, referred to by {G09} §IV.B",
             _ => true,
-            p => $"ENISA severity {p.Severity.Score} ({BreachProfile.Kebab(p.Severity.Level)}) = DPC {p.Severity.DataProcessingContext} × EI {p.Severity.EaseOfIdentification} + CB {p.Severity.Circumstances}."),
+            p => FormattableString.Invariant($"ENISA severity {p.Severity.Score} ({BreachProfile.Kebab(p.Severity.Level)}) = DPC {p.Severity.DataProcessingContext} × EI {p.Severity.EaseOfIdentification} + CB {p.Severity.Circumstances}.")),
 
         // ---- Mitigating facts (explain why a dimension carries no residual risk) ----
         new(
@@ -72,7 +72,7 @@ public static class RiskRules
         new(
             "hostile-special-category", RiskLevel.High,
             "hostile or unknown party (unknown recipients, confirmed exfiltration or malicious access) + identifiable Art 9/10 data",
-            $"GDPR Art 9, Art 10, Recital 75, Recital 85 (discrimination, damage to reputation); {G01} Cases 03, 12",
+            $"GDPR Art 9, Art 10, Recital 75, Recital 85 (discrimination, damage to reputation); {G01} Case 12",
             p => p.Hostile && p.FullyIdentifiable && p.Any(BreachProfile.SpecialCategories),
             p => $"Special-category or criminal data ({p.Names(BreachProfile.SpecialCategories)}) reached a hostile or unknown party: likely high risk.",
             _ => HarmDimensions.Confidentiality),
@@ -99,17 +99,17 @@ public static class RiskRules
             _ => HarmDimensions.Confidentiality),
         new(
             "hostile-large-scale", RiskLevel.High,
-            $"hostile or unknown party + ≥ {BreachProfile.LargeScaleSubjects:N0} data subjects",
+            "hostile or unknown party + ≥ 10,000 data subjects (BreachProfile.LargeScaleSubjects)",
             $"{G09} §IV.B (number of affected individuals); {G01} Case 11 (stolen unencrypted notebook, >100,000 customers)",
             p => p.Hostile && p.FullyIdentifiable && p.Facts.DataSubjects >= BreachProfile.LargeScaleSubjects,
-            p => $"{p.Facts.DataSubjects} people's identifiable data reached a hostile or unknown party: large scale makes misuse likely, high risk.",
+            p => FormattableString.Invariant($"{p.Facts.DataSubjects} people's identifiable data reached a hostile or unknown party: large scale makes misuse likely, high risk."),
             _ => HarmDimensions.Confidentiality),
         new(
             "hostile-detailed-profile", RiskLevel.High,
             $"hostile or unknown party + ≥ {BreachProfile.DetailedProfileCategories} data categories per person",
             $"{Enisa} (volume of data per person); GDPR Recital 75 (profiles); {G01} Case 05",
             p => p.Hostile && p.FullyIdentifiable && p.Facts.DataCategories.Count >= BreachProfile.DetailedProfileCategories,
-            p => $"A detailed profile ({p.Facts.DataCategories.Count} data categories per person) reached a hostile or unknown party: enables targeted fraud and phishing, high risk.",
+            p => FormattableString.Invariant($"A detailed profile ({p.Facts.DataCategories.Count} data categories per person) reached a hostile or unknown party: enables targeted fraud and phishing, high risk."),
             _ => HarmDimensions.Confidentiality),
         new(
             "misdirected-high-impact", RiskLevel.High,

@@ -32,6 +32,30 @@ public class DeterminismTests
         }
     }
 
+    [Theory]
+    [InlineData("nl-NL")]
+    [InlineData("de-DE")]
+    [InlineData("ar-SA")]
+    public void Reasons_do_not_depend_on_the_current_culture(string culture)
+    {
+        var facts = Attack(20_000, DataCategory.Contact, DataCategory.Identity, DataCategory.Usage, DataCategory.Education);
+        var invariant = RiskEngine.Assess(facts);
+        var original = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo(culture);
+            Assert.Equal(invariant, RiskEngine.Assess(facts));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = original;
+        }
+        Assert.Equal(
+            "[enisa-severity] ENISA severity 3.0 (high) = DPC 2 × EI 1.0 + CB 1.0. (ENISA 2013 severity methodology, referred to by EDPB Guidelines 9/2022 §IV.B)",
+            invariant.Reasons[0]);
+        Assert.Contains(invariant.Reasons, r => r.StartsWith("[hostile-large-scale] 20000 people", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Facts_compare_by_list_contents()
     {
