@@ -1,0 +1,207 @@
+using BreachNotify.Domain.Risk;
+using static BreachNotify.Domain.Tests.Risk.Cases;
+
+namespace BreachNotify.Domain.Tests.Risk;
+
+public class RiskRuleTests
+{
+    /// <summary>For every rule: a minimal case where it fires, and the resulting risk.</summary>
+    public static TheoryData<string, BreachFacts, RiskLevel> RuleCases => new()
+    {
+        { "enisa-severity", Conf(DataCategory.Contact), RiskLevel.Risk },
+        { "data-unintelligible", Attack(50, DataCategory.Contact) with { Protection = Protection.Encrypted }, RiskLevel.Unlikely },
+        { "recipient-contained", Conf(DataCategory.Contact) with { Exposure = Exposure.KnownRecipients, Contained = true }, RiskLevel.Unlikely },
+        { "pseudonymised", Attack(50, DataCategory.Health) with { Protection = Protection.Pseudonymised }, RiskLevel.Risk },
+        { "availability-restored", Avail(DataCategory.Contact) with { AvailabilityImpact = AvailabilityImpact.RestoredQuickly }, RiskLevel.Unlikely },
+        { "integrity-recovered", Integ(DataCategory.Contact) with { IntegrityImpact = IntegrityImpact.Recovered }, RiskLevel.Unlikely },
+        { "confidentiality-intelligible", Conf(DataCategory.Contact) with { Exposure = Exposure.KnownRecipients }, RiskLevel.Risk },
+        { "exfiltration-not-ruled-out", Avail(DataCategory.Contact) with { Exfiltration = Exfiltration.Unknown }, RiskLevel.Risk },
+        { "hostile-special-category", Attack(5, DataCategory.Criminal), RiskLevel.High },
+        { "hostile-fraud-enabling", Attack(5, DataCategory.Contact, DataCategory.OfficialId), RiskLevel.High },
+        { "hostile-private-life", Attack(5, DataCategory.Contact, DataCategory.Location), RiskLevel.High },
+        { "hostile-vulnerable", Attack(5, DataCategory.Contact) with { VulnerableSubjects = true }, RiskLevel.High },
+        { "hostile-large-scale", Attack(10_000, DataCategory.Contact), RiskLevel.High },
+        { "hostile-detailed-profile", Attack(5, DataCategory.Contact, DataCategory.Identity, DataCategory.Usage, DataCategory.Education), RiskLevel.High },
+        { "misdirected-high-impact", Conf(DataCategory.Contact, DataCategory.Credentials) with { Exposure = Exposure.KnownRecipients }, RiskLevel.High },
+        { "misuse-observed", Conf(DataCategory.Contact) with { Exposure = Exposure.KnownRecipients, MisuseObserved = true }, RiskLevel.Risk },
+        { "misuse-identity-fraud", Conf(DataCategory.Identity) with { DataSubjects = 1, Exposure = Exposure.KnownRecipients, MisuseObserved = true }, RiskLevel.High },
+        { "availability-delayed", Avail(DataCategory.Contact) with { AvailabilityImpact = AvailabilityImpact.Delayed }, RiskLevel.Risk },
+        { "availability-severe", Avail(DataCategory.Contact) with { AvailabilityImpact = AvailabilityImpact.Severe }, RiskLevel.High },
+        { "availability-permanent", Avail(DataCategory.Contact) with { AvailabilityImpact = AvailabilityImpact.Permanent }, RiskLevel.High },
+        { "integrity-altered", Integ(DataCategory.Contact) with { IntegrityImpact = IntegrityImpact.Recoverable }, RiskLevel.Risk },
+        { "integrity-unrecoverable-critical", Integ(DataCategory.Financial) with { IntegrityImpact = IntegrityImpact.Unrecoverable }, RiskLevel.High },
+        { "enisa-medium-or-above", Integ(DataCategory.Contact, DataCategory.Usage) with { IntegrityImpact = IntegrityImpact.Recoverable }, RiskLevel.Risk },
+        { "enisa-very-high", Integ(DataCategory.Contact, DataCategory.Health) with { IntegrityImpact = IntegrityImpact.Recoverable }, RiskLevel.High },
+        { "unlikely-to-result-in-risk", Avail(DataCategory.Contact), RiskLevel.Unlikely },
+    };
+
+    [Theory]
+    [MemberData(nameof(RuleCases))]
+    public void Rule_fires_with_expected_risk(string ruleId, BreachFacts facts, RiskLevel risk)
+    {
+        var a = RiskEngine.Assess(facts);
+        Assert.True(a.Fired(ruleId), $"{ruleId} did not fire:\n{string.Join('\n', a.Reasons)}");
+        Assert.Equal(risk, a.Risk);
+    }
+
+    [Fact]
+    public void Every_rule_has_a_case_id_condition_and_source()
+    {
+        var ids = RuleCases.Select(row => (string)row[0]).ToHashSet();
+        Assert.All(RiskRules.All, rule =>
+        {
+            Assert.Contains(rule.Id, ids);
+            Assert.False(string.IsNullOrWhiteSpace(rule.Condition));
+            Assert.Matches("GDPR|EDPB|ENISA", rule.Source);
+        });
+        Assert.Equal(RiskRules.All.Count, RiskRules.All.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_reason_line_names_its_rule_and_cites_a_source()
+    {
+        var a = RiskEngine.Assess(Attack(20_000, DataCategory.Contact, DataCategory.Health) with { VulnerableSubjects = true });
+        Assert.All(a.Reasons, r =>
+        {
+            Assert.Matches(@"^\[[a-z0-9-]+\] ", r);
+            Assert.Matches("GDPR|EDPB|ENISA", r);
+        });
+    }
+
+    [Fact]
+    public void Risk_is_the_highest_floor_of_the_fired_rules()
+    {
+        var a = RiskEngine.Assess(Attack(5, DataCategory.Contact));
+        var floors = RiskRules.All.Where(r => a.Fired(r.Id)).Select(r => r.Floor ?? RiskLevel.Unlikely);
+        Assert.Equal(floors.Max(), a.Risk);
+    }
+
+    [Fact]
+    public void Unlikely_exactly_when_nothing_raises()
+    {
+        foreach (var row in RuleCases)
+        {
+            var a = RiskEngine.Assess((BreachFacts)row[1]);
+            Assert.Equal(a.Risk == RiskLevel.Unlikely, a.Fired("unlikely-to-result-in-risk"));
+            Assert.Equal(a.Risk != RiskLevel.Unlikely, a.NotifyAuthority);
+            Assert.Equal(a.NotifyAuthority, a.Fired("art33-notify"));
+            Assert.True(a.Fired("art33-5-document"));
+        }
+    }
+
+    [Theory]
+    [InlineData(Exposure.TrustedRecipient, 1000, RiskLevel.Unlikely)]
+    [InlineData(Exposure.KnownRecipients, 10, RiskLevel.Unlikely)]
+    [InlineData(Exposure.KnownRecipients, 11, RiskLevel.Risk)]
+    [InlineData(Exposure.None, 1000, RiskLevel.Unlikely)]
+    public void Contained_disclosure_limits(Exposure exposure, long subjects, RiskLevel expected) =>
+        Assert.Equal(expected, RiskEngine.Assess(Conf(DataCategory.Contact) with
+        {
+            DataSubjects = subjects, Exposure = exposure, Contained = true,
+        }).Risk);
+
+    public static TheoryData<string, BreachFacts> ContainmentBlockers => new()
+    {
+        { "malicious", Conf(DataCategory.Contact) with { Exposure = Exposure.TrustedRecipient, Contained = true, MaliciousIntent = true } },
+        { "exfiltration unknown", Conf(DataCategory.Contact) with { Exposure = Exposure.TrustedRecipient, Contained = true, Exfiltration = Exfiltration.Unknown } },
+        { "misuse", Conf(DataCategory.Contact) with { Exposure = Exposure.TrustedRecipient, Contained = true, MisuseObserved = true } },
+        { "vulnerable", Conf(DataCategory.Contact) with { Exposure = Exposure.TrustedRecipient, Contained = true, VulnerableSubjects = true } },
+        { "health", Conf(DataCategory.Health) with { Exposure = Exposure.TrustedRecipient, Contained = true } },
+        { "unknown recipients", Conf(DataCategory.Contact) with { Exposure = Exposure.UnknownRecipients, Contained = true } },
+    };
+
+    [Theory]
+    [MemberData(nameof(ContainmentBlockers))]
+    public void Containment_does_not_neutralise(string name, BreachFacts facts)
+    {
+        var a = RiskEngine.Assess(facts);
+        Assert.False(a.Fired("recipient-contained"), name);
+        Assert.NotEqual(RiskLevel.Unlikely, a.Risk);
+    }
+
+    [Theory]
+    [InlineData(Protection.Encrypted, true)]
+    [InlineData(Protection.Hashed, true)]
+    [InlineData(Protection.Pseudonymised, false)]
+    [InlineData(Protection.None, false)]
+    public void Only_intact_encryption_or_hashing_is_unintelligible(Protection protection, bool unintelligible)
+    {
+        var a = RiskEngine.Assess(Attack(50, DataCategory.Contact, DataCategory.Health) with { Protection = protection });
+        Assert.Equal(unintelligible, a.Fired("data-unintelligible"));
+        Assert.Equal(unintelligible, a.Risk == RiskLevel.Unlikely);
+    }
+
+    [Fact]
+    public void Compromised_key_defeats_encryption()
+    {
+        var a = RiskEngine.Assess(Attack(50, DataCategory.Health) with { Protection = Protection.Encrypted, ProtectionCompromised = true });
+        Assert.False(a.Fired("data-unintelligible"));
+        Assert.Equal(RiskLevel.High, a.Risk);
+    }
+
+    [Fact]
+    public void Observed_misuse_defeats_encryption()
+    {
+        var a = RiskEngine.Assess(Attack(50, DataCategory.Contact) with { Protection = Protection.Encrypted, MisuseObserved = true });
+        Assert.False(a.Fired("data-unintelligible"));
+        Assert.Equal(RiskLevel.Risk, a.Risk);
+    }
+
+    [Fact]
+    public void Encryption_does_not_remove_availability_harm()
+    {
+        var a = RiskEngine.Assess(Facts([BreachType.Confidentiality, BreachType.Availability], [DataCategory.Health], 100) with
+        {
+            Protection = Protection.Encrypted, Exposure = Exposure.UnknownRecipients, MaliciousIntent = true,
+            AvailabilityImpact = AvailabilityImpact.Delayed,
+        });
+        Assert.True(a.Fired("data-unintelligible"));
+        Assert.True(a.Fired("availability-delayed"));
+        Assert.Equal(RiskLevel.Risk, a.Risk);
+    }
+
+    [Theory]
+    [InlineData(9_999, RiskLevel.Risk)]
+    [InlineData(10_000, RiskLevel.High)]
+    public void Large_scale_threshold(long subjects, RiskLevel expected) =>
+        Assert.Equal(expected, RiskEngine.Assess(Attack(subjects, DataCategory.Contact)).Risk);
+
+    [Theory]
+    [InlineData(3, RiskLevel.Risk)]
+    [InlineData(4, RiskLevel.High)]
+    public void Detailed_profile_threshold(int categories, RiskLevel expected)
+    {
+        DataCategory[] ordinary = [DataCategory.Contact, DataCategory.Identity, DataCategory.Education, DataCategory.Employment];
+        Assert.Equal(expected, RiskEngine.Assess(Attack(50, ordinary[..categories])).Risk);
+    }
+
+    [Fact]
+    public void Misuse_of_contact_data_alone_is_not_high()
+    {
+        var a = RiskEngine.Assess(Conf(DataCategory.Contact) with { Exposure = Exposure.KnownRecipients, MisuseObserved = true });
+        Assert.True(a.Fired("misuse-observed"));
+        Assert.False(a.Fired("misuse-identity-fraud"));
+    }
+
+    [Fact]
+    public void Misdirected_financial_data_is_a_risk_not_high()
+    {
+        var a = RiskEngine.Assess(Conf(DataCategory.Contact, DataCategory.Financial) with { DataSubjects = 200, Exposure = Exposure.KnownRecipients });
+        Assert.Equal(RiskLevel.Risk, a.Risk);
+        Assert.False(a.Fired("misdirected-high-impact"));
+    }
+
+    [Theory]
+    [InlineData(DataCategory.Health, RiskLevel.High)]
+    [InlineData(DataCategory.Financial, RiskLevel.High)]
+    [InlineData(DataCategory.Contact, RiskLevel.Risk)]
+    public void Unrecoverable_alteration(DataCategory category, RiskLevel expected) =>
+        Assert.Equal(expected, RiskEngine.Assess(Integ(category) with { IntegrityImpact = IntegrityImpact.Unrecoverable }).Risk);
+
+    [Fact]
+    public void Unrecoverable_alteration_of_vulnerable_peoples_data_is_high() =>
+        Assert.Equal(RiskLevel.High, RiskEngine.Assess(Integ(DataCategory.Education) with
+        {
+            IntegrityImpact = IntegrityImpact.Unrecoverable, VulnerableSubjects = true,
+        }).Risk);
+}
