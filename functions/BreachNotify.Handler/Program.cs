@@ -1,5 +1,6 @@
 using BreachNotify.Handler.Auth;
 using BreachNotify.Handler.Composition;
+using BreachNotify.Handler.Features.Assessments;
 using BreachNotify.Handler.Errors;
 using BreachNotify.Handler.Features.Health;
 using BreachNotify.Handler.Features.Incidents;
@@ -44,6 +45,7 @@ app.UseAuthorization();
 
 app.MapHealth();
 app.MapIncidents();
+app.MapAssessments();
 app.MapTriggerFunctions();
 
 if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiKeyOptions>>().Value.ApiKeys.Count == 0)

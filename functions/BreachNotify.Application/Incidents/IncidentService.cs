@@ -1,4 +1,6 @@
 using BreachNotify.Application.Common;
+using BreachNotify.Application.Risk;
+using BreachNotify.Domain.Risk;
 using BreachNotify.Application.Storage;
 using BreachNotify.Domain.Incidents;
 using Microsoft.Extensions.Logging;
@@ -26,11 +28,14 @@ public sealed partial class IncidentService(
     /// Opens an incident. With an idempotency key, a repeat of the same request returns the incident created the
     /// first time; the same key with a different request is a conflict.
     /// </summary>
-    public async Task<CreateResult> CreateAsync(IncidentDraft draft, Actor actor, string? idempotencyKey, string requestFingerprint, CancellationToken cancellationToken = default)
+    public async Task<CreateResult> CreateAsync(IncidentDraft draft, BreachFacts? facts, Actor actor, string? idempotencyKey, string requestFingerprint, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var id = Ids.New("inc", now);
-        var incident = Incident.Report(id, draft, actor, now); // validates before anything is written
+        // Everything is validated before anything is written.
+        var assessment = facts is null ? null : RiskAssessor.Assess(facts, "facts.");
+        var incident = Incident.Report(id, draft, actor, now);
+        if (facts is not null) incident.RecordAssessment(facts, assessment!, RiskAssessor.Snapshot(facts, assessment!), actor, now);
 
         TableEntity? claim = null;
         if (!string.IsNullOrEmpty(idempotencyKey))
@@ -79,8 +84,29 @@ public sealed partial class IncidentService(
     public Task<IncidentSummaryPage> ListAsync(IncidentStatus? status, int page, int pageSize, CancellationToken cancellationToken = default)
         => repository.ListAsync(status, page, pageSize, cancellationToken);
 
-    public Task<StoredIncident> UpdateAsync(string id, IncidentChanges changes, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
-        => ChangeAsync(id, ifMatch, (i, now) => i.Update(changes, actor, now), cancellationToken);
+    /// <param name="mergeFacts">Given the current facts (or null), returns the new facts (a merge patch applied to them).</param>
+    public Task<StoredIncident> UpdateAsync(string id, IncidentChanges changes, Func<BreachFacts?, BreachFacts>? mergeFacts, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
+        => ChangeAsync(id, ifMatch, (i, now) =>
+        {
+            // Facts first so an invalid facts patch fails before anything else is applied.
+            BreachFacts? facts = null;
+            RiskAssessment? assessment = null;
+            if (mergeFacts is not null)
+            {
+                facts = mergeFacts(i.State.Facts);
+                assessment = RiskAssessor.Assess(facts, "facts.");
+            }
+            i.Update(changes, actor, now);
+            if (facts is not null) i.RecordAssessment(facts, assessment!, RiskAssessor.Snapshot(facts, assessment!), actor, now);
+        }, cancellationToken);
+
+    /// <summary>Records the DPO's decision on notices, based on the current assessment (override flagged).</summary>
+    public Task<StoredIncident> DecideAsync(string id, bool notifyAuthority, bool notifyDataSubjects, bool publicCommunication, string rationale, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
+        => ChangeAsync(id, ifMatch, (i, now) =>
+        {
+            var decision = i.RecordDecision(notifyAuthority, notifyDataSubjects, publicCommunication, rationale, RiskAssessor.DecisionSnapshot, actor, now);
+            LogDecision(id, decision.IsOverride);
+        }, cancellationToken);
 
     public Task<StoredIncident> ConfirmAsync(string id, DateTimeOffset awareAt, string? note, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
         => ChangeAsync(id, ifMatch, (i, now) => i.Confirm(awareAt, note, actor, now), cancellationToken);
@@ -128,6 +154,9 @@ public sealed partial class IncidentService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} changed: status {Status}, {Entries} timeline entries")]
     private partial void LogChanged(string incidentId, string status, int entries);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decision recorded on incident {IncidentId}; override: {IsOverride}")]
+    private partial void LogDecision(string incidentId, bool isOverride);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Idempotent replay returned incident {IncidentId}")]
     private partial void LogIdempotentReplay(string incidentId);

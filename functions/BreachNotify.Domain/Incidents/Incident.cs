@@ -1,5 +1,6 @@
 using System.Globalization;
 using BreachNotify.Domain.Common;
+using BreachNotify.Domain.Risk;
 
 namespace BreachNotify.Domain.Incidents;
 
@@ -30,6 +31,16 @@ public sealed record IncidentState
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>The facts of the breach as last recorded; each change is re-assessed.</summary>
+    public BreachFacts? Facts { get; init; }
+
+    /// <summary>The engine's assessment of <see cref="Facts"/> (snapshot with engine version).</summary>
+    public RiskAssessment? Assessment { get; init; }
+    public DateTimeOffset? AssessedAt { get; init; }
+
+    /// <summary>The DPO's latest decision on notices; later notifications require it.</summary>
+    public NotificationDecision? Decision { get; init; }
 
     /// <summary>Number of timeline entries recorded so far; the next entry gets <c>TimelineCount + 1</c>.</summary>
     public long TimelineCount { get; init; }
@@ -259,6 +270,51 @@ public sealed class Incident
         var old = State.Status;
         State = State with { Status = IncidentStatus.Closed, UpdatedAt = now, ClosedAt = now };
         Append("closed", [new("status", old.ToWire(), "closed")], text, null, actor, now);
+    }
+
+    /// <summary>
+    /// Records new facts and the engine's assessment of them. <paramref name="snapshot"/> is the stored evidence
+    /// (facts, result, engine version) put on the timeline. Same facts and same engine version: nothing happens.
+    /// </summary>
+    public void RecordAssessment(BreachFacts facts, RiskAssessment assessment, string snapshot, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(assessment);
+        EnsureNotEnded("be re-assessed");
+        if (facts.Equals(State.Facts) && State.Assessment?.EngineVersion == assessment.EngineVersion) return;
+        now = now.ToUniversalTime();
+        var old = State.Assessment;
+        State = State with { Facts = facts, Assessment = assessment, AssessedAt = now, UpdatedAt = now };
+        var changes = new List<FieldChange> { new("risk", old?.Risk.ToString().ToLowerInvariant(), assessment.Risk.ToString().ToLowerInvariant()) };
+        Append("assessed", changes, null, snapshot, actor, now);
+    }
+
+    /// <summary>
+    /// Records the DPO's decision on notices. Requires an assessment (the decision is based on it) and a rationale;
+    /// a departure from the recommendation is flagged as an override.
+    /// </summary>
+    public NotificationDecision RecordDecision(bool notifyAuthority, bool notifyDataSubjects, bool publicCommunication, string rationale, Func<NotificationDecision, RiskAssessment, string> snapshot, Actor actor, DateTimeOffset now)
+    {
+        if (State.Status is not (IncidentStatus.Confirmed or IncidentStatus.Notified))
+            throw new InvalidStateException($"Confirm the breach before deciding on notices; this incident is {State.Status.ToWire()}.");
+        var assessment = State.Assessment
+            ?? throw new InvalidStateException("Record the breach facts first: a decision is based on an assessment.");
+        var errors = new FieldErrors();
+        var text = ValidateText(rationale, "rationale", NotificationDecision.MaxRationaleLength, errors);
+        if (string.IsNullOrEmpty(text)) errors.Add("rationale", "A rationale is required (Art 33(5): document the reasoning).");
+        errors.ThrowIfAny();
+        now = now.ToUniversalTime();
+        var departures = NotificationDecision.DeparturesFrom(assessment, notifyAuthority, notifyDataSubjects, publicCommunication);
+        var decision = new NotificationDecision(notifyAuthority, notifyDataSubjects, publicCommunication, text!, actor.Name, now,
+            assessment.Risk, assessment.EngineVersion, departures.Count > 0, departures);
+        var old = State.Decision;
+        State = State with { Decision = decision, UpdatedAt = now };
+        var changes = new List<FieldChange>();
+        Track(changes, "notifyAuthority", old?.NotifyAuthority.ToString().ToLowerInvariant(), notifyAuthority.ToString().ToLowerInvariant());
+        Track(changes, "notifyDataSubjects", old?.NotifyDataSubjects.ToString().ToLowerInvariant(), notifyDataSubjects.ToString().ToLowerInvariant());
+        Track(changes, "publicCommunication", old?.PublicCommunication.ToString().ToLowerInvariant(), publicCommunication.ToString().ToLowerInvariant());
+        Append(decision.IsOverride ? "decision-override" : "decision-recorded", changes, text, snapshot(decision, assessment), actor, now);
+        return decision;
     }
 
     /// <summary>Marks the incident notified (first notice sent). Idempotent.</summary>

@@ -1,4 +1,6 @@
 using BreachNotify.Domain.Incidents;
+using BreachNotify.Domain.Risk;
+using BreachNotify.Handler.Features.Assessments;
 
 namespace BreachNotify.Handler.Features.Incidents;
 
@@ -13,7 +15,11 @@ public sealed record CreateIncidentRequest(
     string? ControllerCustomer = null,
     IReadOnlyList<string>? Countries = null,
     string? Owner = null,
-    string? Note = null);
+    string? Note = null,
+    FactsRequest? Facts = null);
+
+/// <summary>POST /api/incidents/{id}/decision: the DPO's decision on notices, with a required rationale.</summary>
+public sealed record DecisionRequest(bool? NotifyAuthority, bool? NotifyDataSubjects, bool? PublicCommunication, string? Rationale);
 
 public sealed record ConfirmIncidentRequest(DateTimeOffset? AwareAt, string? Note = null);
 
@@ -45,6 +51,10 @@ public sealed class IncidentResponse
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
+    public BreachFacts? Facts { get; init; }
+    public RiskAssessment? Assessment { get; init; }
+    public DateTimeOffset? AssessedAt { get; init; }
+    public NotificationDecision? Decision { get; init; }
     public required string ETag { get; init; }
     public IReadOnlyList<TimelineEntryResponse>? Timeline { get; init; }
 
@@ -67,6 +77,10 @@ public sealed class IncidentResponse
         CreatedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,
         ClosedAt = s.ClosedAt,
+        Facts = s.Facts,
+        Assessment = s.Assessment,
+        AssessedAt = s.AssessedAt,
+        Decision = s.Decision,
         ETag = etag,
         Timeline = timeline?.Select(ToResponse).ToList(),
     };

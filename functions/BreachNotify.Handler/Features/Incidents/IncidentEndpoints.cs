@@ -28,6 +28,7 @@ public static class IncidentEndpoints
         // Dismissing stops the clock on a possible breach: a DPO's call, not a reporter's.
         group.MapPost("/{id}/dismiss", Dismiss).RequireAuthorization(Policies.Dpo);
         group.MapPost("/{id}/close", Close).RequireAuthorization(Policies.Dpo);
+        group.MapPost("/{id}/decision", Decide).RequireAuthorization(Policies.Dpo);
         return group;
     }
 
@@ -54,7 +55,8 @@ public static class IncidentEndpoints
             Note = request.Note,
         };
         var fingerprint = Ids.Sha256Hex(JsonSerializer.Serialize(request, ApiJson.Options));
-        var result = await incidents.CreateAsync(draft, user.ToActor(), idempotencyKey, fingerprint, ct);
+        var facts = request.Facts?.ToFacts("facts.");
+        var result = await incidents.CreateAsync(draft, facts, user.ToActor(), idempotencyKey, fingerprint, ct);
         var body = await ToResponseAsync(result.Stored, incidents, http, ct);
         return result.Created
             ? TypedResults.Created($"/api/incidents/{result.Stored.Incident.Id}", body)
@@ -89,8 +91,11 @@ public static class IncidentEndpoints
 
     public static async Task<Ok<IncidentResponse>> Patch(string id, HttpRequest request, IncidentService incidents, ClaimsPrincipal user, CancellationToken ct)
     {
-        var changes = IncidentMergePatch.Parse(await ReadJsonAsync(request, ct));
-        var stored = await incidents.UpdateAsync(id, changes, IfMatch(request), user.ToActor(), ct);
+        var (changes, factsPatch) = IncidentMergePatch.Parse(await ReadJsonAsync(request, ct));
+        Func<Domain.Risk.BreachFacts?, Domain.Risk.BreachFacts>? mergeFacts = factsPatch is { } patch
+            ? current => Assessments.FactsRequest.Merge(current, patch, "facts.")
+            : null;
+        var stored = await incidents.UpdateAsync(id, changes, mergeFacts, IfMatch(request), user.ToActor(), ct);
         return TypedResults.Ok(await ToResponseAsync(stored, incidents, request.HttpContext, ct));
     }
 
@@ -110,6 +115,19 @@ public static class IncidentEndpoints
     public static async Task<Ok<IncidentResponse>> Close(string id, CloseIncidentRequest body, HttpRequest request, IncidentService incidents, ClaimsPrincipal user, CancellationToken ct)
     {
         var stored = await incidents.CloseAsync(id, body.Note, IfMatch(request), user.ToActor(), ct);
+        return TypedResults.Ok(await ToResponseAsync(stored, incidents, request.HttpContext, ct));
+    }
+
+    /// <summary>Records the DPO's decision on notices; departing from the engine's recommendation is flagged as an override.</summary>
+    public static async Task<Ok<IncidentResponse>> Decide(string id, DecisionRequest body, HttpRequest request, IncidentService incidents, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (body.NotifyAuthority is null) errors.Add("notifyAuthority", "Required: true or false.");
+        if (body.NotifyDataSubjects is null) errors.Add("notifyDataSubjects", "Required: true or false.");
+        if (body.PublicCommunication is null) errors.Add("publicCommunication", "Required: true or false.");
+        if (string.IsNullOrWhiteSpace(body.Rationale)) errors.Add("rationale", "A rationale is required (Art 33(5): document the reasoning).");
+        errors.ThrowIfAny();
+        var stored = await incidents.DecideAsync(id, body.NotifyAuthority!.Value, body.NotifyDataSubjects!.Value, body.PublicCommunication!.Value, body.Rationale!, IfMatch(request), user.ToActor(), ct);
         return TypedResults.Ok(await ToResponseAsync(stored, incidents, request.HttpContext, ct));
     }
 

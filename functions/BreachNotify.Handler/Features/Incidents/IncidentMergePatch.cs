@@ -12,8 +12,10 @@ namespace BreachNotify.Handler.Features.Incidents;
 /// </summary>
 public static class IncidentMergePatch
 {
-    public static IncidentChanges Parse(JsonElement root)
+    /// <summary>Parses the patch; a "facts" member is returned separately (it is merged into the current facts, RFC 7396).</summary>
+    public static (IncidentChanges Changes, JsonElement? FactsPatch) Parse(JsonElement root)
     {
+        JsonElement? factsPatch = null;
         if (root.ValueKind != JsonValueKind.Object) throw new BadRequestBodyException("$", "A merge patch must be a JSON object.");
         var c = new IncidentChanges();
         var errors = new FieldErrors();
@@ -21,6 +23,12 @@ public static class IncidentMergePatch
         {
             try
             {
+                if (p.Name == "facts")
+                {
+                    if (p.Value.ValueKind != JsonValueKind.Object) throw new JsonException("facts must be an object; facts cannot be removed once recorded.");
+                    factsPatch = p.Value.Clone();
+                    continue;
+                }
                 c = p.Name switch
                 {
                     "title" => c with { Title = Optional<string>.Of(RequiredString(p)) },
@@ -48,7 +56,7 @@ public static class IncidentMergePatch
             }
         }
         errors.ThrowIfAny();
-        return c;
+        return (c, factsPatch);
     }
 
     private static string RequiredString(JsonProperty p)
