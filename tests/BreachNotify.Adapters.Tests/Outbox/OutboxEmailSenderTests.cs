@@ -9,7 +9,7 @@ namespace BreachNotify.Adapters.Tests.Outbox;
 public sealed class OutboxEmailSenderTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "bn-outbox-" + Guid.NewGuid().ToString("N"));
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 5, 9, 30, 15, TimeSpan.Zero));
+    private readonly AutoAdvanceTimeProvider _time = new(new DateTimeOffset(2026, 11, 5, 9, 30, 15, TimeSpan.Zero));
 
     public void Dispose()
     {

@@ -133,7 +133,7 @@ public class SendGridClientTests
     [Fact]
     public async Task Rate_limit_within_max_wait_waits_until_reset_then_succeeds()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         var reset = time.GetUtcNow().AddSeconds(7).ToUnixTimeSeconds();
         using var server = LoopbackHttpServer.Sequence(
             new FakeResponse(429, """{"errors":[{"field":null,"message":"too many requests"}]}""",
@@ -151,7 +151,7 @@ public class SendGridClientTests
     [Fact]
     public async Task Rate_limit_beyond_max_wait_throws_with_retry_after_and_does_not_wait()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         var resetAt = time.GetUtcNow().AddMinutes(2);
         using var server = new LoopbackHttpServer(new FakeResponse(429, null,
             new Dictionary<string, string> { ["X-RateLimit-Reset"] = resetAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) }));
@@ -169,7 +169,7 @@ public class SendGridClientTests
     [Fact]
     public async Task Rate_limit_waits_are_bounded_by_max_retries()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         using var server = new LoopbackHttpServer((_, _) => new FakeResponse(429, null,
             new Dictionary<string, string> { ["X-RateLimit-Reset"] = time.GetUtcNow().AddSeconds(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         var options = Options(server, time);

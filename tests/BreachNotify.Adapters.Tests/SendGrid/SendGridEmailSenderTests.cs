@@ -27,7 +27,7 @@ public class SendGridEmailSenderTests
     [Fact]
     public async Task Maps_one_personalization_per_recipient_with_ids_only_and_returns_message_id()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         using var server = new LoopbackHttpServer(Accepted("sg-msg-1"));
         var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
 
@@ -53,7 +53,7 @@ public class SendGridEmailSenderTests
     [Fact]
     public async Task Rate_limit_maps_to_transient_with_retry_after()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         using var server = new LoopbackHttpServer(new FakeResponse(429, null, new Dictionary<string, string>
         {
             ["X-RateLimit-Reset"] = time.GetUtcNow().AddMinutes(5).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
@@ -72,7 +72,7 @@ public class SendGridEmailSenderTests
     [InlineData(503)]
     public async Task Server_errors_after_retries_map_to_transient(int status)
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         using var server = new LoopbackHttpServer(new FakeResponse(status));
         var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
 
@@ -89,7 +89,7 @@ public class SendGridEmailSenderTests
     [InlineData(413)]
     public async Task Client_errors_map_to_permanent_with_status(int status)
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         using var server = new LoopbackHttpServer(new FakeResponse(status,
             """{"errors":[{"message":"bad address anna@example.com","field":"personalizations.0.to.0.email"}]}"""));
         var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
@@ -105,7 +105,7 @@ public class SendGridEmailSenderTests
     [Fact]
     public async Task Timeouts_map_to_transient()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         using var server = new LoopbackHttpServer((_, _) => new FakeResponse(202) { Hold = true });
         var options = Options(server, time);
         options.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(200);
@@ -120,7 +120,7 @@ public class SendGridEmailSenderTests
     [Fact]
     public async Task Unreachable_host_maps_to_transient()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         var server = new LoopbackHttpServer(new FakeResponse(202));
         var options = Options(server, time);
         server.Dispose(); // nothing listens on the port any more
@@ -132,7 +132,7 @@ public class SendGridEmailSenderTests
     [Fact]
     public async Task Local_validation_failure_maps_to_permanent_without_the_address()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         using var server = new LoopbackHttpServer(Accepted());
         var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
 
@@ -146,7 +146,7 @@ public class SendGridEmailSenderTests
     [Fact]
     public async Task Caller_cancellation_is_not_mapped()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         using var server = new LoopbackHttpServer((_, _) => new FakeResponse(202) { Hold = true });
         var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
         using var cts = new CancellationTokenSource();

@@ -14,7 +14,7 @@ internal static class SendGridTestSupport
         {
             ApiKey = ApiKey,
             Transport = server.CreateTransport(),
-            TimeProvider = time ?? new FakeTimeProvider(),
+            TimeProvider = time ?? new AutoAdvanceTimeProvider(),
         };
         options.Retry.Mode = RetryMode.Fixed;
         options.Retry.MaxRetries = 2;

@@ -17,12 +17,12 @@ public class ServiceBusRestClientTests
 
     internal static FakeResponse Created => new(201);
 
-    internal static ServiceBusRestClientOptions Options(LoopbackHttpServer server, FakeTimeProvider? time = null)
+    internal static ServiceBusRestClientOptions Options(LoopbackHttpServer server, AutoAdvanceTimeProvider? time = null)
     {
         var options = new ServiceBusRestClientOptions
         {
             Transport = server.CreateTransport(),
-            TimeProvider = time ?? new FakeTimeProvider(),
+            TimeProvider = time ?? new AutoAdvanceTimeProvider(),
         };
         options.Retry.Mode = RetryMode.Fixed;
         options.Retry.MaxRetries = 2;
@@ -77,7 +77,7 @@ public class ServiceBusRestClientTests
     [Fact]
     public async Task Send_posts_payload_with_broker_properties_and_sas()
     {
-        var time = new FakeTimeProvider();
+        var time = new AutoAdvanceTimeProvider();
         using var server = new LoopbackHttpServer(Created);
         var client = new ServiceBusRestClient(ConnectionString, Options(server, time));
         var scheduled = new DateTimeOffset(2026, 11, 6, 8, 0, 5, TimeSpan.FromHours(1));

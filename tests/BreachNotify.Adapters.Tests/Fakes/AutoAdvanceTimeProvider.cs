@@ -3,15 +3,15 @@ using System.Collections.Concurrent;
 namespace BreachNotify.Adapters.Tests.Fakes;
 
 /// <summary>
-/// Manual clock. Timers (e.g. <c>Task.Delay(delay, timeProvider)</c>) fire at once and advance the clock by their due
+/// Manual clock that, unlike the shared BreachNotify.Tests.Shared.FakeTimeProvider, simulates timers. Timers (e.g. <c>Task.Delay(delay, timeProvider)</c>) fire at once and advance the clock by their due
 /// time, so waits cost no real time; the requested due times are recorded in <see cref="Delays"/>.
 /// </summary>
-public sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
+public sealed class AutoAdvanceTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();
     private DateTimeOffset _now = start;
 
-    public FakeTimeProvider() : this(new DateTimeOffset(2026, 11, 5, 9, 30, 0, TimeSpan.Zero)) { }
+    public AutoAdvanceTimeProvider() : this(new DateTimeOffset(2026, 11, 5, 9, 30, 0, TimeSpan.Zero)) { }
 
     public ConcurrentQueue<TimeSpan> Delays { get; } = new();
 
@@ -48,7 +48,7 @@ public sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
         return timer;
     }
 
-    private sealed class FiringTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    private sealed class FiringTimer(AutoAdvanceTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
         private volatile bool _disposed;
 
