@@ -1,1 +1,11 @@
-﻿Console.WriteLine("Hello, World!");
+// Measured commands that print figures (never timed unit tests). Usage:
+//   dotnet run -c Release --project benchmarks/BreachNotify.Benchmarks -- <name> [args]
+var name = args.Length > 0 ? args[0] : "";
+var rest = args.Skip(1).ToArray();
+switch (name)
+{
+    // Each feature adds one case here, pointing at its own RunAsync(string[]).
+    default:
+        Console.WriteLine("Benchmarks: pass a name. Known: (none yet)");
+        return 1;
+}
