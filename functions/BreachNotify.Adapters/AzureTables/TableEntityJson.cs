@@ -127,7 +127,7 @@ public static class TableEntityJson
                     JsonValueKind.String => v.GetString(),
                     JsonValueKind.True => true,
                     JsonValueKind.False => false,
-                    JsonValueKind.Number => IsIntegralLiteral(v) && v.TryGetInt32(out var i) ? i : v.GetDouble(),
+                    JsonValueKind.Number => IsIntegralLiteral(v) && v.TryGetInt32(out var i) ? (object)i : v.GetDouble(),
                     _ => throw new FormatException($"Property '{name}' has an unsupported JSON value kind {v.ValueKind}."),
                 };
             case "Edm.String": return v.GetString();
