@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using BreachNotify.Application.Storage;
 
@@ -23,7 +24,8 @@ public static class TableEntityJson
     public static byte[] Serialize(TableEntity entity)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        // Not HTML: keep ', +, & and non-ASCII text as UTF-8 instead of \uXXXX escapes (smaller payloads); quotes/controls are still escaped.
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             Write(w, entity);
         }
