@@ -77,8 +77,7 @@ public sealed class AzureTableStore : ITableStore
     {
         var client = Table(table);
         try { await client.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false); }
-        catch (RequestFailedException ex) { throw Map(ex, $"creating table '{client.Name}'"); }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested) { throw TimedOut(ex); }
+        catch (Exception ex) when (IsServiceFailure(ex, cancellationToken)) { throw Translate(ex, $"creating table '{client.Name}'"); }
     }
 
     public async Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
@@ -88,8 +87,7 @@ public sealed class AzureTableStore : ITableStore
             var result = await Table(table).GetEntityIfExistsAsync(partitionKey, rowKey, null, cancellationToken).ConfigureAwait(false);
             return result.HasValue ? result.Value : null;
         }
-        catch (RequestFailedException ex) { throw Map(ex, $"reading ({partitionKey}, {rowKey}) from '{table}'"); }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested) { throw TimedOut(ex); }
+        catch (Exception ex) when (IsServiceFailure(ex, cancellationToken)) { throw Translate(ex, $"reading ({partitionKey}, {rowKey}) from '{table}'"); }
     }
 
     public Task<string> AddAsync(string table, TableEntity entity, CancellationToken cancellationToken = default)
@@ -113,8 +111,7 @@ public sealed class AzureTableStore : ITableStore
             entity.ETag = response.Value;
             return response.Value;
         }
-        catch (RequestFailedException ex) { throw Map(ex, $"{verb} ({entity.PartitionKey}, {entity.RowKey}) in '{table}'"); }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested) { throw TimedOut(ex); }
+        catch (Exception ex) when (IsServiceFailure(ex, cancellationToken)) { throw Translate(ex, $"{verb} ({entity.PartitionKey}, {entity.RowKey}) in '{table}'"); }
     }
 
     public async Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default)
@@ -128,8 +125,7 @@ public sealed class AzureTableStore : ITableStore
         {
             // Unconditional delete of a missing entity is not an error (port contract).
         }
-        catch (RequestFailedException ex) { throw Map(ex, $"deleting ({partitionKey}, {rowKey}) from '{table}'"); }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested) { throw TimedOut(ex); }
+        catch (Exception ex) when (IsServiceFailure(ex, cancellationToken)) { throw Translate(ex, $"deleting ({partitionKey}, {rowKey}) from '{table}'"); }
     }
 
     public async Task<IReadOnlyList<string?>> SubmitTransactionAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken = default)
@@ -175,8 +171,7 @@ public sealed class AzureTableStore : ITableStore
             if (ex.FailedActionIndex is null && inner is StorageUnavailableException) throw inner;
             throw new TableTransactionFailedException(ex.FailedActionIndex ?? -1, inner);
         }
-        catch (RequestFailedException ex) { throw Map(ex, $"transaction on '{table}'"); }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested) { throw TimedOut(ex); }
+        catch (Exception ex) when (IsServiceFailure(ex, cancellationToken)) { throw Translate(ex, $"transaction on '{table}'"); }
     }
 
     public async Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default)
@@ -194,8 +189,7 @@ public sealed class AzureTableStore : ITableStore
             var page = response.Value;
             return new TablePage(page.Entities, page.Continuation is null ? null : EncodeToken(page.Continuation));
         }
-        catch (RequestFailedException ex) { throw Map(ex, $"querying partition '{query.PartitionKey}' of '{table}'"); }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested) { throw TimedOut(ex); }
+        catch (Exception ex) when (IsServiceFailure(ex, cancellationToken)) { throw Translate(ex, $"querying partition '{query.PartitionKey}' of '{table}'"); }
     }
 
     /// <summary>NextPartitionKey and NextRowKey in one opaque, URL-safe string.</summary>
@@ -239,6 +233,17 @@ public sealed class AzureTableStore : ITableStore
         };
     }
 
-    private static StorageUnavailableException TimedOut(OperationCanceledException ex)
-        => new("Table storage did not answer in time (retries exhausted).", ex);
+    /// <summary>
+    /// A failure of the service or the network, as opposed to the caller cancelling: an error response, a timeout, or
+    /// Azure.Core's <see cref="AggregateException"/> "Retry failed after N tries" (exhausted retries of transport errors/timeouts).
+    /// </summary>
+    private static bool IsServiceFailure(Exception ex, CancellationToken cancellationToken)
+        => ex is RequestFailedException || (!cancellationToken.IsCancellationRequested && ex is OperationCanceledException or AggregateException);
+
+    private static StorageException Translate(Exception ex, string context) => ex switch
+    {
+        RequestFailedException rfe => Map(rfe, context),
+        OperationCanceledException => new StorageUnavailableException($"Table storage did not answer in time {context} (retries exhausted).", ex),
+        _ => new StorageUnavailableException($"Table storage could not be reached {context} (retries exhausted): {ex.Message}", ex),
+    };
 }

@@ -16,14 +16,25 @@ public sealed record RecordedRequest(HttpMethod Method, Uri Uri, Dictionary<stri
 /// <summary>An HttpMessageHandler that records requests and answers from a script (the last answer repeats).</summary>
 public sealed class StubHttpHandler : HttpMessageHandler
 {
-    private readonly Queue<Func<RecordedRequest, HttpResponseMessage>> _script = new();
-    private Func<RecordedRequest, HttpResponseMessage>? _last;
+    private readonly Queue<Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>>> _script = new();
+    private Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>>? _last;
 
     public List<RecordedRequest> Requests { get; } = [];
 
     public StubHttpHandler Then(Func<RecordedRequest, HttpResponseMessage> answer)
     {
-        _script.Enqueue(answer);
+        _script.Enqueue((r, _) => Task.FromResult(answer(r)));
+        return this;
+    }
+
+    /// <summary>Never answers: the attempt ends only when the pipeline's network timeout cancels it.</summary>
+    public StubHttpHandler ThenHang()
+    {
+        _script.Enqueue(async (_, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        });
         return this;
     }
 
@@ -43,7 +54,7 @@ public sealed class StubHttpHandler : HttpMessageHandler
         var recorded = new RecordedRequest(request.Method, request.RequestUri!, headers, body);
         Requests.Add(recorded);
         if (_script.Count > 0) _last = _script.Dequeue();
-        var response = (_last ?? throw new InvalidOperationException("No scripted answer."))(recorded);
+        var response = await (_last ?? throw new InvalidOperationException("No scripted answer."))(recorded, cancellationToken);
         response.RequestMessage = request;
         return response;
     }

@@ -133,6 +133,29 @@ public sealed class TableClientTests
     }
 
     [Fact]
+    public async Task Network_timeouts_are_retried_and_end_as_storage_unavailable()
+    {
+        var handler = new StubHttpHandler().ThenHang().Then(HttpStatusCode.NoContent, null, ("ETag", ETag1));
+        var options = StubClients.Options(handler);
+        options.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(200);
+        var table = new TableServiceClient(StubClients.Endpoint, new TableSharedKeyCredential(StubClients.Account, StubClients.Key), options).GetTableClient("mytable");
+        Assert.Equal(ETag1, (await table.AddEntityAsync(new TableEntity("p", "r"))).Value);
+        Assert.Equal(2, handler.Requests.Count);
+
+        var hanging = new StubHttpHandler().ThenHang();
+        var storeOptions = StubClients.Options(hanging, maxRetries: 1);
+        var store = AzureTableStore.Create(new AzureTableStoreOptions
+        {
+            ConnectionString = $"AccountName={StubClients.Account};AccountKey={StubClients.Key};TableEndpoint={StubClients.Endpoint}",
+            MaxRetries = 1,
+            NetworkTimeout = TimeSpan.FromMilliseconds(200),
+        }, clientOptions: storeOptions);
+        // Azure.Core reports exhausted retries of exceptions as an AggregateException; the store turns it into the port's transient error.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => store.GetAsync("mytable", "p", "r"));
+        Assert.Equal(2, hanging.Requests.Count);
+    }
+
+    [Fact]
     public async Task Query_sends_filter_top_select_and_follows_continuation_headers()
     {
         var handler = new StubHttpHandler()
