@@ -5,7 +5,8 @@ var rest = args.Skip(1).ToArray();
 switch (name)
 {
     // Each feature adds one case here, pointing at its own RunAsync(string[]).
+    case "notices": await BreachNotify.Benchmarks.Notices.NoticesBenchmark.RunAsync(rest); return 0;
     default:
-        Console.WriteLine("Benchmarks: pass a name. Known: (none yet)");
+        Console.WriteLine("Benchmarks: pass a name. Known: notices");
         return 1;
 }

@@ -4,6 +4,7 @@ using BreachNotify.Handler.Features.Assessments;
 using BreachNotify.Handler.Errors;
 using BreachNotify.Handler.Features.Health;
 using BreachNotify.Handler.Features.Incidents;
+using BreachNotify.Handler.Features.Notices;
 using BreachNotify.Handler.Functions;
 using BreachNotify.Handler.Hosting;
 using BreachNotify.Handler.Json;
@@ -33,6 +34,7 @@ builder.Services.AddApiKeyAuth(builder.Configuration);
 builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
 builder.Services.AddFunctionApp(builder.Configuration, mode);
+builder.Services.AddBreachNotifyNotices(builder.Configuration, mode);
 
 var app = builder.Build();
 
@@ -46,6 +48,7 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapIncidents();
 app.MapAssessments();
+app.MapNotices();
 app.MapTriggerFunctions();
 
 if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiKeyOptions>>().Value.ApiKeys.Count == 0)

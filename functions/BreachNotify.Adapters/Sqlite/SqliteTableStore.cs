@@ -57,6 +57,11 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
     {
         var c = new SqliteConnection(_connectionString);
         c.Open();
+        // synchronous is a per-connection setting: without this, pooled connections other than the first fsync on
+        // every commit (FULL). NORMAL in WAL mode is still durable across process crashes.
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA synchronous=NORMAL";
+        cmd.ExecuteNonQuery();
         return c;
     }
 

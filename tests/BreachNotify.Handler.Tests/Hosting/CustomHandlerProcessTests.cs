@@ -38,6 +38,7 @@ public sealed class CustomHandlerProcessTests : IDisposable
         psi.Environment["Auth__ApiKeys__0__Name"] = "host-test";
         psi.Environment["Auth__ApiKeys__0__Role"] = "dpo";
         psi.Environment["Auth__ApiKeys__0__KeySha256"] = BreachNotifyFactory.Sha256("process-test-key");
+        psi.Environment["ServiceBus__FullyQualifiedNamespace"] = "example.servicebus.windows.net"; // the host path needs a queue; never called here
         psi.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:1"; // must be ignored under the host
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, _) => { };

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BreachNotify.Application.Notices.Authorities;
+
+/// <summary>One supervisory authority and how it takes breach notifications.</summary>
+/// <param name="Confirmed">The channel was checked against the sources in docs/notices.md; false means check it yourself.</param>
+public sealed record SupervisoryAuthority(
+    string Country,
+    string Name,
+    IReadOnlyList<string> Languages,
+    string? Website,
+    string? PortalUrl,
+    string? Email,
+    string? Phone,
+    string Notes,
+    bool Confirmed)
+{
+    /// <summary>The first of the authority's languages we have notice templates for, else English.</summary>
+    public string NoticeLanguage => Languages.FirstOrDefault(NoticeLanguages.IsKnown) ?? NoticeLanguages.English;
+}
+
+/// <summary>EU/EEA authorities plus the UK's ICO and Switzerland's FDPIC, from the embedded data file.</summary>
+public sealed class SupervisoryAuthorityRegistry
+{
+    public const string ResourceName = "BreachNotify.Application.Notices.Authorities.supervisory-authorities.json";
+
+    private readonly Dictionary<string, SupervisoryAuthority> _byCountry;
+
+    public SupervisoryAuthorityRegistry(IEnumerable<SupervisoryAuthority> authorities)
+        => _byCountry = authorities.ToDictionary(a => a.Country, StringComparer.Ordinal);
+
+    public static SupervisoryAuthorityRegistry Default { get; } = Load();
+
+    public IReadOnlyCollection<SupervisoryAuthority> All => _byCountry.Values;
+
+    public bool Contains(string country) => _byCountry.ContainsKey(country);
+
+    public SupervisoryAuthority? Find(string? country) => country is not null && _byCountry.TryGetValue(country.Trim().ToUpperInvariant(), out var a) ? a : null;
+
+    private sealed record FileShape([property: JsonPropertyName("authorities")] List<SupervisoryAuthority> Authorities);
+
+    public static SupervisoryAuthorityRegistry Load()
+    {
+        using var stream = typeof(SupervisoryAuthorityRegistry).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing.");
+        var file = JsonSerializer.Deserialize<FileShape>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web))
+            ?? throw new InvalidOperationException("The supervisory authority file is empty.");
+        return new SupervisoryAuthorityRegistry(file.Authorities);
+    }
+}

@@ -1,0 +1,67 @@
+using BreachNotify.Application.Common;
+using BreachNotify.Application.Incidents;
+using BreachNotify.Application.Notices.Jobs;
+using BreachNotify.Application.Storage;
+using BreachNotify.Domain.Common;
+using BreachNotify.Domain.Incidents;
+
+namespace BreachNotify.Application.Notices;
+
+public sealed record AuthoritySubmission(string Reference, DateTimeOffset SubmittedAt, string SubmittedBy, DateTimeOffset? DueAt, bool InTime, bool Replayed);
+
+/// <summary>
+/// Records that the authority notice was submitted through the authority's portal (most authorities take portal
+/// submissions only): the portal's reference, the time and who submitted. That time is when the authority was notified.
+/// The same reference again is a replay, not a second submission.
+/// </summary>
+public sealed class AuthoritySubmissionService(ITableStore store, IncidentService incidents, INoticeObligations obligations, TimeProvider time)
+{
+    public const int MaxReferenceLength = 200;
+
+    public async Task<AuthoritySubmission> RecordAsync(string incidentId, string? reference, DateTimeOffset? submittedAt, string? reasonsForDelay, string? note, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var state = (await incidents.GetAsync(incidentId, cancellationToken)).Incident.State;
+        var now = time.GetUtcNow();
+        var at = (submittedAt ?? now).ToUniversalTime();
+        var errors = new FieldErrors();
+        var r = reference?.Trim();
+        if (string.IsNullOrEmpty(r)) errors.Add("reference", "The portal's reference (or receipt number) is required.");
+        else if (r.Length > MaxReferenceLength || r.Any(char.IsControl)) errors.Add("reference", $"At most {MaxReferenceLength} characters, no control characters.");
+        if (at > now) errors.Add("submittedAt", "Cannot be in the future.");
+        if (state.AwareAt is { } aware && at < aware) errors.Add("submittedAt", "Cannot precede awareness (awareAt).");
+        if (note is { Length: > Incident.MaxTextLength }) errors.Add("note", $"At most {Incident.MaxTextLength} characters.");
+        errors.ThrowIfAny();
+        if (state.Status is not (IncidentStatus.Confirmed or IncidentStatus.Notified))
+            throw new InvalidStateException($"A {state.Status.ToWire()} incident takes no authority submission.");
+        var due = GdprNoticeObligations.AuthorityDueAt(state);
+
+        var claim = new TableEntity(incidentId, "s|" + Ids.Sha256Hex(r!)) { ["Reference"] = r, ["SubmittedAt"] = at, ["SubmittedBy"] = actor.Name };
+        try
+        {
+            await store.AddAsync(NoticeTables.Notifications, claim, cancellationToken);
+        }
+        catch (EntityAlreadyExistsException)
+        {
+            var earlier = (await store.GetAsync(NoticeTables.Notifications, claim.PartitionKey, claim.RowKey, cancellationToken))!;
+            var earlierAt = earlier.GetDateTimeOffset("SubmittedAt")!.Value;
+            return new AuthoritySubmission(r!, earlierAt, earlier.GetString("SubmittedBy")!, due, due is null || earlierAt <= due, Replayed: true);
+        }
+        try
+        {
+            obligations.EnsureReasonsForDelay(state, NoticeKinds.Authority, NoticePhases.Initial, at, reasonsForDelay);
+            await incidents.ChangeAsync(incidentId, null, (incident, changedAt) =>
+            {
+                incident.Record("authority-submission", [new FieldChange("authoritySubmission", null, r)],
+                    note?.Trim(), StoredJson.Serialize(new { reference = r, submittedAt = Incident.Format(at), reasonsForDelay = reasonsForDelay?.Trim() }), actor, changedAt);
+                obligations.MarkSent(incident, NoticeKinds.Authority, at, r!, actor, changedAt);
+                incident.MarkNotified(actor, changedAt);
+            }, cancellationToken);
+        }
+        catch
+        {
+            await store.DeleteAsync(NoticeTables.Notifications, claim.PartitionKey, claim.RowKey, null, CancellationToken.None);
+            throw;
+        }
+        return new AuthoritySubmission(r!, at, actor.Name, due, due is null || at <= due, Replayed: false);
+    }
+}

@@ -1,0 +1,43 @@
+using BreachNotify.Domain.Common;
+using BreachNotify.Domain.Incidents;
+
+namespace BreachNotify.Application.Notices;
+
+/// <summary>
+/// The deadline side of sending notices. Kept behind this port so the deadlines feature can own the rules (regimes,
+/// policy deadlines, the record of obligations met); <see cref="GdprNoticeObligations"/> is the minimal GDPR version.
+/// </summary>
+public interface INoticeObligations
+{
+    /// <summary>Throws a validation error naming <c>reasonsForDelay</c> when a notice of <paramref name="kind"/> given at
+    /// <paramref name="at"/> is late and gives no reasons (Art 33(1)).</summary>
+    void EnsureReasonsForDelay(IncidentState incident, string kind, string phase, DateTimeOffset at, string? reasonsForDelay);
+
+    /// <summary>Records on the incident that a notice of <paramref name="kind"/> was given at <paramref name="at"/>.</summary>
+    void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now);
+}
+
+/// <summary>
+/// GDPR Art 33(1): the authority is notified within 72 hours of awareness, in elapsed time on UTC instants (never
+/// extended for nights, weekends or holidays: Regulation 1182/71 Art 3); a later notice gives reasons for the delay.
+/// Only the initial authority notice is bound by it: later phases follow "without undue further delay" (Art 33(4)),
+/// and Art 33(2)/34 set no fixed period.
+/// </summary>
+public sealed class GdprNoticeObligations : INoticeObligations
+{
+    public static readonly TimeSpan AuthorityPeriod = TimeSpan.FromHours(72);
+    public const string SentAction = "notice-sent";
+
+    public static DateTimeOffset? AuthorityDueAt(IncidentState incident) => incident.AwareAt + AuthorityPeriod;
+
+    public void EnsureReasonsForDelay(IncidentState incident, string kind, string phase, DateTimeOffset at, string? reasonsForDelay)
+    {
+        if (kind != NoticeKinds.Authority || phase != NoticePhases.Initial) return;
+        if (AuthorityDueAt(incident) is not { } due || at <= due) return; // exactly at the deadline is in time
+        if (string.IsNullOrWhiteSpace(reasonsForDelay))
+            throw new DomainValidationException("reasonsForDelay", $"The authority notice is due {Incident.Format(due)} (72 hours after awareness); a later notice must give the reasons for the delay (Art 33(1)).");
+    }
+
+    public void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now)
+        => incident.Record(SentAction, [new FieldChange("notice." + kind, null, Incident.Format(at))], "Reference: " + reference, null, actor, now);
+}

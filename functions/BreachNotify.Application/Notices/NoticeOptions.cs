@@ -1,0 +1,97 @@
+namespace BreachNotify.Application.Notices;
+
+/// <summary>Settings of the notices feature (section <c>Notices</c>). Defaults are in code.</summary>
+public sealed class NoticeOptions
+{
+    public const string SectionName = "Notices";
+
+    /// <summary>Body limit of the recipients upload: 256 MiB holds well over 1,000,000 CSV rows.</summary>
+    public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Partition batches written at the same time during an upload (Table storage writes partitions in parallel).</summary>
+    public int ImportParallelism { get; set; } = 4;
+
+    /// <summary>Recipients per notice job (one SendGrid request); SendGrid allows at most 1000.</summary>
+    public int JobSize { get; set; } = 1000;
+
+    /// <summary>Recipient point reads in flight while a job is being sent.</summary>
+    public int ReadParallelism { get; set; } = 16;
+
+    /// <summary>A job still queued this long after it was (re-)enqueued is enqueued again by the sweep (lost enqueue).</summary>
+    public TimeSpan RequeueAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often the sweep may enqueue a job before it is reported as exhausted and marked failed.</summary>
+    public int MaxEnqueues { get; set; } = 5;
+
+    /// <summary>A job being sent is leased for this long; a redelivery during the lease waits, after it the job is sent again.</summary>
+    public TimeSpan SendLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IEnumerable<string> Validate()
+    {
+        if (MaxUploadBytes < 1024) yield return "Notices:MaxUploadBytes must be at least 1024.";
+        if (ImportParallelism is < 1 or > 64) yield return "Notices:ImportParallelism must be 1 to 64.";
+        if (JobSize is < 1 or > 1000) yield return "Notices:JobSize must be 1 to 1000 (SendGrid's limit).";
+        if (ReadParallelism is < 1 or > 256) yield return "Notices:ReadParallelism must be 1 to 256.";
+        if (RequeueAfter <= TimeSpan.Zero) yield return "Notices:RequeueAfter must be positive.";
+        if (MaxEnqueues < 1) yield return "Notices:MaxEnqueues must be at least 1.";
+        if (SendLease <= TimeSpan.Zero) yield return "Notices:SendLease must be positive.";
+    }
+}
+
+/// <summary>The organisation that sends the notices (section <c>Organisation</c>). Missing values are named when a notice needs them.</summary>
+public sealed class OrganisationOptions
+{
+    public const string SectionName = "Organisation";
+
+    public string? Name { get; set; }
+
+    public DpoOptions Dpo { get; set; } = new();
+
+    /// <summary>Country code of the lead supervisory authority (Art 56), e.g. NL.</summary>
+    public string? LeadAuthority { get; set; }
+
+    /// <summary>IANA (or Windows) time zone in which notices show times; instants stay UTC internally.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Where the authority notice is e-mailed: the authority's own address, or the DPO's mailbox when the authority takes portal submissions only.</summary>
+    public string? AuthorityNoticeEmail { get; set; }
+
+    /// <summary>Where the public communication (Art 34(3)(c)) is e-mailed for publication; defaults to the DPO's address.</summary>
+    public string? PublicNoticeEmail { get; set; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (!string.IsNullOrWhiteSpace(LeadAuthority) && !Authorities.SupervisoryAuthorityRegistry.Default.Contains(LeadAuthority.Trim().ToUpperInvariant()))
+            yield return $"Organisation:LeadAuthority '{LeadAuthority}' is not in the supervisory authority registry (EU/EEA, UK, CH).";
+        if (!TryFindTimeZone(TimeZone, out _)) yield return $"Organisation:TimeZone '{TimeZone}' is not a known time zone.";
+        foreach (var (key, value) in new[] { ("Organisation:Dpo:Email", Dpo.Email), ("Organisation:AuthorityNoticeEmail", AuthorityNoticeEmail), ("Organisation:PublicNoticeEmail", PublicNoticeEmail) })
+        {
+            if (!string.IsNullOrWhiteSpace(value) && Recipients.EmailAddresses.Validate(value) is { } error) yield return $"{key}: {error}";
+        }
+    }
+
+    public static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        if (string.IsNullOrWhiteSpace(id)) return false;
+        try { zone = TimeZoneInfo.FindSystemTimeZoneById(id); return true; }
+        catch (TimeZoneNotFoundException) { return false; }
+        catch (InvalidTimeZoneException) { return false; }
+    }
+}
+
+public sealed class DpoOptions
+{
+    public string? Name { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+}
+
+/// <summary>Sender of every notice (section <c>Email:From</c>); falls back to the DPO's address.</summary>
+public sealed class EmailFromOptions
+{
+    public const string SectionName = "Email:From";
+
+    public string? Address { get; set; }
+    public string? Name { get; set; }
+}

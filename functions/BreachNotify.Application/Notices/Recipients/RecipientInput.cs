@@ -1,0 +1,34 @@
+namespace BreachNotify.Application.Notices.Recipients;
+
+/// <summary>
+/// One row of an upload as read (CSV line or JSON array element), not yet validated. <see cref="Position"/> is the
+/// CSV line number (1 = header) or the JSON array index; <see cref="Problem"/> is set when the row could not be read.
+/// </summary>
+public sealed record RecipientInput(
+    long Position,
+    string? Email,
+    string? Name = null,
+    string? Language = null,
+    string? Country = null,
+    string? Kind = null,
+    string? ExternalId = null,
+    string? Problem = null);
+
+/// <summary>A validated recipient.</summary>
+public sealed record Recipient(string Email, string? Name, string Language, string? Country, string Kind, string? ExternalId);
+
+/// <summary>The upload cannot be read at all (bad header, not a JSON array, syntax error): names the field at fault.</summary>
+public sealed class RecipientUploadException : Exception
+{
+    public RecipientUploadException() { }
+    public RecipientUploadException(string message) : base(message) { }
+    public RecipientUploadException(string message, Exception inner) : base(message, inner) { }
+    public RecipientUploadException(string field, string message, Exception? inner = null) : base(message, inner) => Field = field;
+
+    public string Field { get; } = "$";
+}
+
+public sealed record RejectedRow(long Position, string Reason);
+
+/// <param name="Rejected">The first <see cref="RecipientImporter.MaxListedRejections"/> rejections.</param>
+public sealed record ImportResult(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRow> Rejected);

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BreachNotify.Application.Notices.Recipients;
+
+/// <summary>
+/// Where a recipient is stored. Partition <c>{incidentId}|{shard:00}</c> spreads an incident's recipients over
+/// <see cref="Shards"/> partitions (Table storage writes partitions in parallel, ~2,000 entities/s each); the row key
+/// is the SHA-256 hex of the lower-cased address, so an address is stored once per incident however often it is
+/// uploaded, and never appears in a key.
+/// </summary>
+public static class RecipientKeys
+{
+    public const string Table = "Recipients";
+    public const int Shards = 16;
+
+    /// <summary>Per-partition counters, kept in the same transaction as the rows; '~' sorts after every hex row key.</summary>
+    public const string StatsRow = "~stats";
+
+    /// <summary>Row key range of the recipients in a partition: hex digits only ("0" ≤ rk &lt; "g").</summary>
+    public const string FirstRowKey = "0";
+    public const string EndRowKey = "g";
+
+    public static string Normalize(string address) => address.Trim().ToLowerInvariant();
+
+    public static byte[] Hash(string address) => SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(address)));
+
+    public static string RowKey(ReadOnlySpan<byte> hash) => Convert.ToHexStringLower(hash);
+
+    public static int Shard(ReadOnlySpan<byte> hash) => hash[0] % Shards;
+
+    /// <summary>The shard of a row key (its first byte in hex).</summary>
+    public static int ShardOfRowKey(string rowKey) => byte.Parse(rowKey.AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards;
+
+    public static string Partition(string incidentId, int shard) => incidentId + "|" + shard.ToString("00", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Address checks shared by uploads and settings. Deliberately simple (RFC 5321/5322 dot-atom, no quoted local parts).</summary>
+public static class EmailAddresses
+{
+    public const int MaxLength = 254; // RFC 5321 §4.5.3.1.3 path limit minus the angle brackets
+
+    /// <returns>Null when valid, else why not (never echoing the address).</returns>
+    public static string? Validate(string? address)
+    {
+        if (string.IsNullOrWhiteSpace(address)) return "An e-mail address is required.";
+        var a = address.Trim();
+        if (a.Length > MaxLength) return $"The e-mail address is longer than {MaxLength} characters.";
+        var at = a.LastIndexOf('@');
+        if (at <= 0 || at == a.Length - 1 || a.IndexOf('@') != at) return "The e-mail address must have exactly one '@' with text on both sides.";
+        var local = a[..at];
+        var domain = a[(at + 1)..];
+        if (local.Length > 64) return "The part before '@' is longer than 64 characters.";
+        if (local.StartsWith('.') || local.EndsWith('.') || local.Contains("..", StringComparison.Ordinal)) return "The part before '@' has a misplaced dot.";
+        foreach (var c in local)
+        {
+            if (c < 0x80 && !char.IsAsciiLetterOrDigit(c) && !"!#$%&'*+-/=?^_`{|}~.".Contains(c)) return "The part before '@' contains a character that is not allowed.";
+            if (char.IsControl(c) || char.IsWhiteSpace(c)) return "The part before '@' contains a character that is not allowed.";
+        }
+        var labels = domain.Split('.');
+        if (labels.Length < 2) return "The domain needs at least one dot.";
+        foreach (var label in labels)
+        {
+            if (label.Length is 0 or > 63) return "The domain has an empty or too long label.";
+            if (label.StartsWith('-') || label.EndsWith('-')) return "A domain label may not start or end with '-'.";
+            foreach (var c in label)
+            {
+                if (c < 0x80 ? !(char.IsAsciiLetterOrDigit(c) || c == '-') : char.IsControl(c) || char.IsWhiteSpace(c))
+                    return "The domain contains a character that is not allowed.";
+            }
+        }
+        return null;
+    }
+}

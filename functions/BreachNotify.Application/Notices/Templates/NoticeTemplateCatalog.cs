@@ -1,0 +1,43 @@
+using System.Collections.Frozen;
+
+namespace BreachNotify.Application.Notices.Templates;
+
+/// <summary>
+/// The current template of every kind × language, embedded in the assembly as <c>{kind}.{language}.v{n}.txt</c>.
+/// A changed text gets a new version file; the version is stored with every notice sent, so old notices stay explained.
+/// </summary>
+public sealed class NoticeTemplateCatalog
+{
+    private const string Prefix = "BreachNotify.Application.Notices.Templates.";
+    private readonly FrozenDictionary<(string Kind, string Language), NoticeTemplate> _current;
+
+    private NoticeTemplateCatalog(FrozenDictionary<(string, string), NoticeTemplate> current) => _current = current;
+
+    public static NoticeTemplateCatalog Default { get; } = Load();
+
+    public NoticeTemplate Get(string kind, string language)
+        => _current.TryGetValue((kind, language), out var t) ? t : throw new InvalidOperationException($"No template for {kind}.{language}.");
+
+    public IEnumerable<NoticeTemplate> All => _current.Values;
+
+    private static NoticeTemplateCatalog Load()
+    {
+        var assembly = typeof(NoticeTemplateCatalog).Assembly;
+        var latest = new Dictionary<(string, string), (int Version, NoticeTemplate Template)>();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".txt", StringComparison.Ordinal)))
+        {
+            var version = name[Prefix.Length..^4]; // e.g. data-subjects.nl.v1
+            var parts = version.Split('.');
+            if (parts.Length != 3 || !NoticeKinds.IsKnown(parts[0]) || !NoticeLanguages.IsKnown(parts[1]) || !parts[2].StartsWith('v') || !int.TryParse(parts[2][1..], out var n))
+                throw new InvalidOperationException($"Template resource '{name}' is not named {{kind}}.{{language}}.v{{n}}.txt.");
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            var template = new NoticeTemplate(version, reader.ReadToEnd());
+            if (!latest.TryGetValue((parts[0], parts[1]), out var have) || have.Version < n) latest[(parts[0], parts[1])] = (n, template);
+        }
+        foreach (var kind in NoticeKinds.All)
+            foreach (var language in NoticeLanguages.All)
+                if (!latest.ContainsKey((kind, language))) throw new InvalidOperationException($"Template {kind}.{language} is missing.");
+        return new NoticeTemplateCatalog(latest.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Template));
+    }
+}

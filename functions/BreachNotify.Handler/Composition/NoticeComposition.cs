@@ -1,0 +1,50 @@
+using BreachNotify.Adapters.EmbeddedQueue;
+using BreachNotify.Application.Notices;
+using BreachNotify.Application.Notices.Authorities;
+using BreachNotify.Application.Notices.Jobs;
+using BreachNotify.Application.Notices.Recipients;
+using BreachNotify.Application.Notices.Templates;
+using BreachNotify.Handler.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BreachNotify.Handler.Composition;
+
+public static class NoticeComposition
+{
+    public static IServiceCollection AddBreachNotifyNotices(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    {
+        services.AddOptions<NoticeOptions>().Bind(configuration.GetSection(NoticeOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Notices settings are invalid (see Notices:* in the README).").ValidateOnStart();
+        services.AddOptions<OrganisationOptions>().Bind(configuration.GetSection(OrganisationOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Organisation settings are invalid (see Organisation:* in the README).").ValidateOnStart();
+        services.AddBreachNotifyEmail(configuration);
+        services.AddBreachNotifyQueue(configuration, mode);
+
+        services.AddSingleton(SupervisoryAuthorityRegistry.Default);
+        services.AddSingleton(NoticeTemplateCatalog.Default);
+        services.AddSingleton(sp => new NoticeComposer(sp.GetRequiredService<IOptions<OrganisationOptions>>().Value, sp.GetRequiredService<SupervisoryAuthorityRegistry>(), sp.GetRequiredService<NoticeTemplateCatalog>()));
+        // Switch to the deadlines feature's implementation when it lands.
+        services.AddSingleton<INoticeObligations, GdprNoticeObligations>();
+        services.AddSingleton<RecipientRepository>();
+        services.AddSingleton<RecipientImporter>();
+        services.AddSingleton<NoticeContentService>();
+        services.AddSingleton<NotificationService>();
+        services.AddSingleton<NotificationQueries>();
+        services.AddSingleton<AuthoritySubmissionService>();
+        services.AddHostedService<NoticeStoreInitializer>();
+        return services;
+    }
+}
+
+/// <summary>Creates the notice tables before the first request.</summary>
+public sealed class NoticeStoreInitializer(RecipientRepository recipients, NotificationService notifications, StoreNoticeQueue queue) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await recipients.InitializeAsync(cancellationToken);
+        await notifications.InitializeAsync(cancellationToken);
+        await queue.InitializeAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,80 @@
+using Azure.Identity;
+using BreachNotify.Adapters.EmbeddedQueue;
+using BreachNotify.Adapters.ServiceBus;
+using BreachNotify.Application.Queue;
+using BreachNotify.Application.Storage;
+using BreachNotify.Handler.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BreachNotify.Handler.Composition;
+
+/// <summary>Which <see cref="INoticeQueue"/> to use (section <c>Queue</c>).</summary>
+public sealed class QueueOptions
+{
+    public const string SectionName = "Queue";
+    public const string Embedded = "Embedded";
+    public const string ServiceBus = "ServiceBus";
+
+    /// <summary>Embedded (store-backed, in-process worker; the standalone default) or ServiceBus (the default under the Functions host).</summary>
+    public string? Provider { get; set; }
+
+    /// <summary>Queue name; must equal the queueName of functions/SendNotice/function.json.</summary>
+    public string Name { get; set; } = "notices";
+}
+
+/// <summary>Service Bus sender settings (section <c>ServiceBus</c>): a namespace with managed identity, or a connection string (SAS).</summary>
+public sealed class ServiceBusSettings
+{
+    public const string SectionName = "ServiceBus";
+
+    /// <summary>e.g. contoso.servicebus.windows.net; falls back to the trigger's ServiceBusConnection:fullyQualifiedNamespace.</summary>
+    public string? FullyQualifiedNamespace { get; set; }
+
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Client id of a user-assigned managed identity (Entra ID token, scope https://servicebus.azure.net/.default).</summary>
+    public string? ClientId { get; set; }
+}
+
+public static class QueueComposition
+{
+    public static IServiceCollection AddBreachNotifyQueue(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    {
+        services.AddOptions<QueueOptions>().Bind(configuration.GetSection(QueueOptions.SectionName))
+            .PostConfigure(o => { if (string.IsNullOrWhiteSpace(o.Provider)) o.Provider = mode.Standalone ? QueueOptions.Embedded : QueueOptions.ServiceBus; })
+            .Validate(o => o.Provider is QueueOptions.Embedded or QueueOptions.ServiceBus, "Queue:Provider must be Embedded or ServiceBus.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Name) && o.Name.Length <= 260, "Queue:Name is required.")
+            // Under the Functions host nothing runs the embedded worker: queued notices would never be sent.
+            .Validate(o => mode.Standalone || o.Provider == QueueOptions.ServiceBus, "Under the Functions host Queue:Provider must be ServiceBus.")
+            .ValidateOnStart();
+        services.AddOptions<ServiceBusSettings>().Bind(configuration.GetSection(ServiceBusSettings.SectionName))
+            .PostConfigure(o => { if (string.IsNullOrWhiteSpace(o.FullyQualifiedNamespace)) o.FullyQualifiedNamespace = configuration["ServiceBusConnection:fullyQualifiedNamespace"]; });
+        services.AddSingleton<IValidateOptions<QueueOptions>>(sp => new ServiceBusValidator(sp.GetRequiredService<IOptions<ServiceBusSettings>>()));
+        services.AddOptions<StoreQueueOptions>().Bind(configuration.GetSection(StoreQueueOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Queue:Embedded settings are invalid.").ValidateOnStart();
+
+        services.AddSingleton(sp => new StoreNoticeQueue(
+            sp.GetRequiredService<ITableStore>(), sp.GetRequiredService<IOptions<StoreQueueOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Name));
+        services.AddSingleton<INoticeQueue>(sp =>
+        {
+            var q = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
+            if (q.Provider == QueueOptions.Embedded) return sp.GetRequiredService<StoreNoticeQueue>();
+            var s = sp.GetRequiredService<IOptions<ServiceBusSettings>>().Value;
+            var options = new ServiceBusRestClientOptions { QueueName = q.Name, TimeProvider = sp.GetRequiredService<TimeProvider>() };
+            if (!string.IsNullOrWhiteSpace(s.ConnectionString)) return new ServiceBusNoticeQueue(new ServiceBusRestClient(s.ConnectionString, options));
+            options.FullyQualifiedNamespace = s.FullyQualifiedNamespace;
+            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = s.ClientId });
+            return new ServiceBusNoticeQueue(new ServiceBusRestClient(credential, options));
+        });
+        return services;
+    }
+
+    private sealed class ServiceBusValidator(IOptions<ServiceBusSettings> settings) : IValidateOptions<QueueOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, QueueOptions options)
+            => options.Provider == QueueOptions.ServiceBus && string.IsNullOrWhiteSpace(settings.Value.ConnectionString) && string.IsNullOrWhiteSpace(settings.Value.FullyQualifiedNamespace)
+                ? ValidateOptionsResult.Fail("Queue:Provider ServiceBus needs ServiceBus:FullyQualifiedNamespace (managed identity) or ServiceBus:ConnectionString.")
+                : ValidateOptionsResult.Success;
+    }
+}

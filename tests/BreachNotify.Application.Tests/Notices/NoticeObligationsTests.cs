@@ -1,0 +1,50 @@
+using BreachNotify.Application.Notices;
+using BreachNotify.Domain.Common;
+using BreachNotify.Domain.Incidents;
+using Incident_ = BreachNotify.Domain.Incidents.Incident;
+using static BreachNotify.Application.Tests.Notices.NoticeFixtures;
+
+namespace BreachNotify.Application.Tests.Notices;
+
+public sealed class NoticeObligationsTests
+{
+    private readonly GdprNoticeObligations _obligations = new();
+    private static readonly DateTimeOffset Due = Aware.ToUniversalTime().AddHours(72);
+
+    [Fact]
+    public void The_authority_deadline_is_72_hours_of_elapsed_time_after_awareness()
+        => Assert.Equal(new DateTimeOffset(2026, 3, 30, 9, 15, 0, TimeSpan.Zero), GdprNoticeObligations.AuthorityDueAt(Incident()));
+
+    [Fact]
+    public void At_the_deadline_exactly_no_reasons_are_needed()
+        => _obligations.EnsureReasonsForDelay(Incident(), NoticeKinds.Authority, NoticePhases.Initial, Due, null);
+
+    [Fact]
+    public void One_tick_after_the_deadline_reasons_are_required()
+    {
+        var ex = Assert.Throws<DomainValidationException>(() => _obligations.EnsureReasonsForDelay(Incident(), NoticeKinds.Authority, NoticePhases.Initial, Due.AddTicks(1), "  "));
+        Assert.Equal("reasonsForDelay", ex.Field);
+        _obligations.EnsureReasonsForDelay(Incident(), NoticeKinds.Authority, NoticePhases.Initial, Due.AddTicks(1), "Forensics took four days.");
+    }
+
+    [Theory]
+    [InlineData(NoticeKinds.DataSubjects, NoticePhases.Initial)]
+    [InlineData(NoticeKinds.Controllers, NoticePhases.Initial)]
+    [InlineData(NoticeKinds.Public, NoticePhases.Initial)]
+    [InlineData(NoticeKinds.Authority, NoticePhases.FollowUp)]
+    [InlineData(NoticeKinds.Authority, NoticePhases.Final)]
+    public void Only_the_initial_authority_notice_has_the_72_hour_deadline(string kind, string phase)
+        => _obligations.EnsureReasonsForDelay(Incident(), kind, phase, Due.AddDays(10), null);
+
+    [Fact]
+    public void Marking_sent_appends_a_notice_sent_entry()
+    {
+        var incident = Incident_.Load(Incident());
+        _obligations.MarkSent(incident, NoticeKinds.Authority, Due, "AP-123", new Actor("dana", "dpo"), Due.AddMinutes(1));
+        var entry = Assert.Single(incident.NewEntries);
+        Assert.Equal("notice-sent", entry.Action);
+        Assert.Equal("notice.authority", entry.Changes[0].Field);
+        Assert.Equal("2026-03-30T09:15:00Z", entry.Changes[0].NewValue);
+        Assert.Contains("AP-123", entry.Note);
+    }
+}
