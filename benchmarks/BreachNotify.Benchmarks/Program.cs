@@ -6,7 +6,8 @@ switch (name)
 {
     // Each feature adds one case here, pointing at its own RunAsync(string[]).
     case "notices": await BreachNotify.Benchmarks.Notices.NoticesBenchmark.RunAsync(rest); return 0;
+    case "sending": await BreachNotify.Benchmarks.Sending.SendingBenchmark.RunAsync(rest); return 0;
     default:
-        Console.WriteLine("Benchmarks: pass a name. Known: notices");
+        Console.WriteLine("Benchmarks: pass a name. Known: notices, sending");
         return 1;
 }

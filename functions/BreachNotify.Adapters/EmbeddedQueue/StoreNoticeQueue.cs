@@ -106,7 +106,8 @@ public sealed class StoreNoticeQueue(ITableStore store, StoreQueueOptions option
             if (m is null || m.GetString("State") != ReadyState || m.GetDateTimeOffset("VisibleAt") is not { } at || VisibleKey(at, id) != v.RowKey)
             {
                 // A pointer left behind by a completed or re-leased message.
-                await store.DeleteAsync(Table, queueName, v.RowKey, v.ETag, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                try { await store.DeleteAsync(Table, queueName, v.RowKey, v.ETag, cancellationToken); }
+                catch (StorageException) { /* someone else cleaned it up */ }
                 continue;
             }
             var until = now + options.VisibilityTimeout;

@@ -8,7 +8,10 @@ public sealed class NoticeOptions
     /// <summary>Body limit of the recipients upload: 256 MiB holds well over 1,000,000 CSV rows.</summary>
     public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Partition batches written at the same time during an upload (Table storage writes partitions in parallel).</summary>
+    /// <summary>
+    /// Transactions written at the same time during an upload and job creation. Table storage writes partitions in
+    /// parallel (default 4 there); SQLite has one writer, so the default for it is 1 (more only adds lock waits).
+    /// </summary>
     public int ImportParallelism { get; set; } = 4;
 
     /// <summary>Recipients per notice job (one SendGrid request); SendGrid allows at most 1000.</summary>

@@ -3,7 +3,9 @@ using BreachNotify.Application.Notices;
 using BreachNotify.Application.Notices.Authorities;
 using BreachNotify.Application.Notices.Jobs;
 using BreachNotify.Application.Notices.Recipients;
+using BreachNotify.Application.Notices.Sending;
 using BreachNotify.Application.Notices.Templates;
+using BreachNotify.Handler.Functions;
 using BreachNotify.Handler.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +15,9 @@ public static class NoticeComposition
 {
     public static IServiceCollection AddBreachNotifyNotices(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
     {
-        services.AddOptions<NoticeOptions>().Bind(configuration.GetSection(NoticeOptions.SectionName))
+        services.AddOptions<NoticeOptions>()
+            .Configure(o => { if ((configuration["Storage:Provider"] ?? StorageOptions.Sqlite) == StorageOptions.Sqlite) o.ImportParallelism = 1; })
+            .Bind(configuration.GetSection(NoticeOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Notices settings are invalid (see Notices:* in the README).").ValidateOnStart();
         services.AddOptions<OrganisationOptions>().Bind(configuration.GetSection(OrganisationOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Organisation settings are invalid (see Organisation:* in the README).").ValidateOnStart();
@@ -31,7 +35,17 @@ public static class NoticeComposition
         services.AddSingleton<NotificationService>();
         services.AddSingleton<NotificationQueries>();
         services.AddSingleton<AuthoritySubmissionService>();
+        services.AddSingleton<SendNoticeProcessor>();
+        services.AddSingleton<NoticeSweeper>();
+        services.AddSingleton<DeliveryEventService>();
+        services.AddSingleton<IQueueFunction, SendNoticeFunction>();
+        services.AddSingleton<ITimerFunction, NoticeSweepFunction>();
         services.AddHostedService<NoticeStoreInitializer>();
+        if (mode.Standalone)
+        {
+            services.AddSingleton<EmbeddedQueueWorker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedQueueWorker>());
+        }
         return services;
     }
 }

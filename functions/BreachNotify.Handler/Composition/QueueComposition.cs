@@ -49,7 +49,7 @@ public static class QueueComposition
             .ValidateOnStart();
         services.AddOptions<ServiceBusSettings>().Bind(configuration.GetSection(ServiceBusSettings.SectionName))
             .PostConfigure(o => { if (string.IsNullOrWhiteSpace(o.FullyQualifiedNamespace)) o.FullyQualifiedNamespace = configuration["ServiceBusConnection:fullyQualifiedNamespace"]; });
-        services.AddSingleton<IValidateOptions<QueueOptions>>(sp => new ServiceBusValidator(sp.GetRequiredService<IOptions<ServiceBusSettings>>()));
+        services.AddSingleton<IValidateOptions<QueueOptions>>(sp => new ServiceBusValidator(sp.GetRequiredService<IOptions<ServiceBusSettings>>(), sp.GetRequiredService<Functions.FunctionCatalog>));
         services.AddOptions<StoreQueueOptions>().Bind(configuration.GetSection(StoreQueueOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Queue:Embedded settings are invalid.").ValidateOnStart();
 
@@ -70,11 +70,18 @@ public static class QueueComposition
         return services;
     }
 
-    private sealed class ServiceBusValidator(IOptions<ServiceBusSettings> settings) : IValidateOptions<QueueOptions>
+    private sealed class ServiceBusValidator(IOptions<ServiceBusSettings> settings, Func<Functions.FunctionCatalog> catalog) : IValidateOptions<QueueOptions>
     {
         public ValidateOptionsResult Validate(string? name, QueueOptions options)
-            => options.Provider == QueueOptions.ServiceBus && string.IsNullOrWhiteSpace(settings.Value.ConnectionString) && string.IsNullOrWhiteSpace(settings.Value.FullyQualifiedNamespace)
-                ? ValidateOptionsResult.Fail("Queue:Provider ServiceBus needs ServiceBus:FullyQualifiedNamespace (managed identity) or ServiceBus:ConnectionString.")
+        {
+            if (options.Provider != QueueOptions.ServiceBus) return ValidateOptionsResult.Success;
+            if (string.IsNullOrWhiteSpace(settings.Value.ConnectionString) && string.IsNullOrWhiteSpace(settings.Value.FullyQualifiedNamespace))
+                return ValidateOptionsResult.Fail("Queue:Provider ServiceBus needs ServiceBus:FullyQualifiedNamespace (managed identity) or ServiceBus:ConnectionString.");
+            // We send where the host's trigger listens, or nothing is ever delivered.
+            var trigger = catalog().Find(Functions.SendNoticeFunction.FunctionName)?.QueueName;
+            return trigger is not null && !string.Equals(trigger, options.Name, StringComparison.Ordinal)
+                ? ValidateOptionsResult.Fail($"Queue:Name '{options.Name}' differs from the queueName '{trigger}' in functions/SendNotice/function.json.")
                 : ValidateOptionsResult.Success;
+        }
     }
 }

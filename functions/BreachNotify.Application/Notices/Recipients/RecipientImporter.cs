@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Application.Storage;
 using BreachNotify.Domain.Common;
@@ -35,11 +36,34 @@ public sealed partial class RecipientImporter(
         var state = new ImportState();
         var shards = new ShardWriter[RecipientKeys.Shards];
         for (var s = 0; s < shards.Length; s++) shards[s] = new ShardWriter(RecipientKeys.Partition(incidentId, s));
-        using var slots = new SemaphoreSlim(Math.Max(1, options.Value.ImportParallelism));
 
+        // Reading and writing overlap: full batches go to a bounded channel that a few writers drain (one transaction
+        // per partition at a time, so a partition's counters are never contended by this upload).
+        var parallelism = Math.Max(1, options.Value.ImportParallelism);
+        var channel = Channel.CreateBounded<(ShardWriter Writer, List<(TableEntity, Recipient)> Batch)>(parallelism * 2);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var (writer, batch) in channel.Reader.ReadAllAsync(stop.Token))
+                {
+                    await writer.Lock.WaitAsync(stop.Token);
+                    try { await FlushAsync(writer, batch, state, stop.Token); }
+                    finally { writer.Lock.Release(); }
+                }
+            }
+            catch
+            {
+                await stop.CancelAsync(); // the reader stops too; the error surfaces below
+                throw;
+            }
+        }, CancellationToken.None)).ToList();
+
+        Exception? readError = null;
         try
         {
-            await foreach (var row in rows.WithCancellation(cancellationToken))
+            await foreach (var row in rows.WithCancellation(stop.Token))
             {
                 var recipient = Validate(row, out var reason);
                 if (recipient is null) { state.Reject(row.Position, reason!); continue; }
@@ -48,35 +72,34 @@ public sealed partial class RecipientImporter(
                 var entity = RecipientRepository.ToEntity(incidentId, hash, recipient, addedAt);
                 if (!writer.Buffered.Add(entity.RowKey)) { state.AddDuplicates(1); continue; }
                 writer.Batch.Add((entity, recipient));
-                if (writer.Batch.Count == RowsPerTransaction) await StartFlushAsync(writer, slots, state, cancellationToken);
+                if (writer.Batch.Count == RowsPerTransaction) await channel.Writer.WriteAsync((writer, writer.TakeBatch()), stop.Token);
             }
+        }
+        catch (RecipientUploadException ex)
+        {
+            readError = ex; // rows read so far are still written: the upload is repeatable
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A writer failed: its error surfaces below.
         }
         finally
         {
-            // Whatever happened to the input, rows already accepted are written (an upload is repeatable anyway).
-            foreach (var writer in shards)
+            try
             {
-                if (writer.Batch.Count > 0 && !cancellationToken.IsCancellationRequested) await StartFlushAsync(writer, slots, state, cancellationToken);
+                if (!stop.IsCancellationRequested)
+                    foreach (var writer in shards.Where(w => w.Batch.Count > 0)) await channel.Writer.WriteAsync((writer, writer.TakeBatch()), stop.Token);
             }
-            await Task.WhenAll(shards.Select(s => s.Pending));
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+            channel.Writer.TryComplete();
         }
+        await Task.WhenAll(writers);
+        cancellationToken.ThrowIfCancellationRequested();
 
         LogImported(incidentId, state.Accepted, state.Duplicates, state.RejectedCount);
+        if (readError is RecipientUploadException upload)
+            throw new RecipientUploadException(upload.Field, $"{upload.Message} {state.Accepted} rows before it were stored; the corrected upload can be repeated safely.", upload);
         return new ImportResult(state.Accepted, state.Duplicates, state.RejectedCount, state.Rejected);
-    }
-
-    private async Task StartFlushAsync(ShardWriter writer, SemaphoreSlim slots, ImportState state, CancellationToken cancellationToken)
-    {
-        await writer.Pending; // one transaction per partition at a time keeps its counters' ETag uncontended
-        var batch = writer.Batch;
-        writer.Batch = new List<(TableEntity, Recipient)>(RowsPerTransaction);
-        writer.Buffered.Clear();
-        await slots.WaitAsync(cancellationToken);
-        writer.Pending = Task.Run(async () =>
-        {
-            try { await FlushAsync(writer, batch, state, cancellationToken); }
-            finally { slots.Release(); }
-        }, cancellationToken);
     }
 
     /// <summary>Adds the batch and bumps the counters atomically; rows that already exist are counted as duplicates.</summary>
@@ -151,10 +174,18 @@ public sealed partial class RecipientImporter(
     private sealed class ShardWriter(string partitionKey)
     {
         public string PartitionKey { get; } = partitionKey;
-        public List<(TableEntity, Recipient)> Batch { get; set; } = new(RowsPerTransaction);
+        public List<(TableEntity, Recipient)> Batch { get; private set; } = new(RowsPerTransaction);
         public HashSet<string> Buffered { get; } = new(StringComparer.Ordinal);
-        public Task Pending { get; set; } = Task.CompletedTask;
+        public SemaphoreSlim Lock { get; } = new(1, 1);
         public TableEntity? Stats { get; set; }
+
+        public List<(TableEntity, Recipient)> TakeBatch()
+        {
+            var batch = Batch;
+            Batch = new(RowsPerTransaction);
+            Buffered.Clear();
+            return batch;
+        }
     }
 
     private sealed class ImportState

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using BreachNotify.Domain.Common;
@@ -115,7 +114,7 @@ public sealed class NoticeTemplate
                 var key = line[3..^2];
                 if (!model.Values.TryGetValue(key, out var pre)) { missing.Add(Fact(model, key)); continue; }
                 text.Append(pre).Append("\n\n");
-                html.Append("<pre style=\"font-size:0.85em;white-space:pre-wrap\">").Append(WebUtility.HtmlEncode(pre.ToString())).Append("</pre>\n");
+                html.Append("<pre style=\"font-size:0.85em;white-space:pre-wrap\">").Append(Html.Escape(pre.ToString() ?? "")).Append("</pre>\n");
                 continue;
             }
             if (line.StartsWith("# ", StringComparison.Ordinal))
@@ -211,13 +210,13 @@ public sealed class NoticeTemplate
         }
         return sb.ToString();
 
-        void Literal(string s) => sb.Append(html ? WebUtility.HtmlEncode(s) : s);
+        void Literal(string s) => sb.Append(html ? Html.Escape(s) : s);
 
         void Value(string v)
         {
             if (!html) { sb.Append(v); return; }
             // Every substituted value is escaped: incident texts and names must not become markup.
-            sb.Append(WebUtility.HtmlEncode(v).Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "<br>\n", StringComparison.Ordinal));
+            sb.Append(Html.Escape(v).Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "<br>\n", StringComparison.Ordinal));
         }
     }
 

@@ -8,6 +8,7 @@ using BreachNotify.Application.Notices.Templates;
 using BreachNotify.Domain.Common;
 using BreachNotify.Handler.Auth;
 using BreachNotify.Handler.Errors;
+using BreachNotify.Handler.Features.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class NoticeEndpoints
         group.MapGet("/notifications", ListNotifications).RequireAuthorization(Policies.Read);
         group.MapPost("/authority-submissions", SubmitToAuthority).RequireAuthorization(Policies.Dpo);
         app.MapGet("/api/authorities", ListAuthorities).RequireAuthorization(Policies.Read).WithTags("Notices");
+        app.MapSendGridWebhook();
         return group;
     }
 

@@ -26,6 +26,18 @@ public class NoticesFactory : BreachNotifyFactory
 
     public string OutboxDirectory => Path.Combine(DataDirectory, "outbox");
 
+    /// <summary>When set, replaces the e-mail sender (the outbox otherwise).</summary>
+    public RecordingEmailSender? Email { get; init; }
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (Email is not null)
+            Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(builder, services => services.AddSingleton<BreachNotify.Application.Email.IEmailSender>(Email));
+    }
+
+    public BreachNotify.Handler.Hosting.EmbeddedQueueWorker Worker => Services.GetRequiredService<BreachNotify.Handler.Hosting.EmbeddedQueueWorker>();
+
     public StoreNoticeQueue Queue => Services.GetRequiredService<StoreNoticeQueue>();
 }
 
@@ -62,4 +74,27 @@ public static class NoticeScenario
 
     public static async Task<JsonElement> UploadAsync(HttpClient client, string id, string csv, HttpStatusCode expected = HttpStatusCode.OK)
         => await HttpAssert.Body(await client.PostAsync($"/api/incidents/{id}/recipients", Csv(csv)), expected);
+}
+
+/// <summary>An e-mail sender that records every message and answers as the test says.</summary>
+public sealed class RecordingEmailSender : BreachNotify.Application.Email.IEmailSender
+{
+    private readonly object _gate = new();
+    public List<BreachNotify.Application.Email.EmailMessage> Sent { get; } = [];
+
+    /// <summary>Runs after the message is recorded as accepted; throw to simulate failures (before) or crashes (after).</summary>
+    public Func<BreachNotify.Application.Email.EmailMessage, int, Task>? After { get; set; }
+
+    /// <summary>Runs before; throw Email*Exception to refuse the message.</summary>
+    public Func<BreachNotify.Application.Email.EmailMessage, int, Task>? Before { get; set; }
+
+    public async Task<BreachNotify.Application.Email.EmailSendResult> SendAsync(BreachNotify.Application.Email.EmailMessage message, CancellationToken cancellationToken = default)
+    {
+        int n;
+        lock (_gate) n = Sent.Count;
+        if (Before is not null) await Before(message, n);
+        lock (_gate) Sent.Add(message);
+        if (After is not null) await After(message, n);
+        return new BreachNotify.Application.Email.EmailSendResult("sg-" + n, new DateTimeOffset(2026, 3, 27, 12, 0, 0, TimeSpan.Zero));
+    }
 }

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using BreachNotify.Adapters.EmbeddedQueue;
+using BreachNotify.Adapters.Recipients;
+using BreachNotify.Adapters.SendGrid;
+using BreachNotify.Application.Notices;
+using BreachNotify.Application.Notices.Jobs;
+using BreachNotify.Application.Notices.Sending;
+using BreachNotify.Benchmarks.Notices;
+using BreachNotify.Handler.Functions;
+using BreachNotify.Handler.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BreachNotify.Benchmarks.Sending;
+
+/// <summary>
+/// n recipients (default 1,000,000) through the embedded queue, the SendNotice function and the real SendGrid client to
+/// a loopback SendGrid fake (Kestrel) that checks each request (Bearer key, ≤ 1000 personalizations, unique addresses)
+/// and may add latency. The import and job creation are set-up (not timed); the figure is recipients per second from
+/// the first dequeue to the last job marked sent, plus the process's peak working set.
+/// Usage: <c>sending [--n 1000000] [--concurrency 8] [--latency-ms 0]</c>. Target (issue 6): ≥ 10,000 recipients/s.
+/// </summary>
+public static class SendingBenchmark
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var n = NoticeBench.IntArg(args, "--n", 1_000_000);
+        var concurrency = NoticeBench.IntArg(args, "--concurrency", 8);
+        var latency = TimeSpan.FromMilliseconds(NoticeBench.IntArg(args, "--latency-ms", 0));
+
+        await using var fake = await SendGridFake.StartAsync(latency);
+        using var bench = new NoticeBench(Path.Combine(Path.GetTempPath(), "bn-bench-sending-" + Guid.NewGuid().ToString("N")));
+        await bench.InitializeAsync();
+        var id = await bench.IncidentAsync();
+        var setup = Stopwatch.StartNew();
+        await bench.Importer.ImportAsync(id, RecipientReaders.ReadCsvAsync(new GeneratedCsvStream(n)));
+        var created = await bench.Notifications.CreateAsync(id, new NotificationRequest(NoticeKinds.DataSubjects, null, null, null, false, null), NoticeBench.Dpo, "bench");
+        setup.Stop();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up (import + {created.Jobs} jobs, not timed): {setup.Elapsed.TotalSeconds:0.0} s; peak so far {NoticeBench.PeakWorkingSetMiB()} MiB"));
+
+        var client = new SendGridClient(new SendGridClientOptions { ApiKey = SendGridFake.ApiKey, BaseUri = fake.BaseUri });
+        var from = Options.Create(new EmailFromOptions { Address = "privacy@acme.example", Name = "Acme" });
+        var processor = new SendNoticeProcessor(bench.Store, new SendGridEmailSender(client, TimeProvider.System), bench.Incidents, bench.Notifications,
+            bench.Options, Options.Create(bench.Organisation), from, TimeProvider.System, NullLogger<SendNoticeProcessor>.Instance);
+        var queueOptions = new StoreQueueOptions { Concurrency = concurrency };
+        var worker = new EmbeddedQueueWorker(bench.EmbeddedQueue, [new SendNoticeFunction(processor)], Options.Create(queueOptions), TimeProvider.System, NullLogger<EmbeddedQueueWorker>.Instance);
+
+        var sending = Stopwatch.StartNew();
+        var handled = await worker.DrainAsync();
+        sending.Stop();
+
+        var views = await new NotificationQueries(bench.Store, bench.Repository, bench.Options).ListAsync(id);
+        var sent = views.Single().RecipientsByStatus.Sent;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"recipients {n}, jobs {created.Jobs}, messages handled {handled}, concurrency {concurrency}, fake latency {latency.TotalMilliseconds} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sent {sent} recipients in {sending.Elapsed.TotalSeconds:0.00} s = {sent / sending.Elapsed.TotalSeconds:0} recipients/s; fake saw {fake.Requests} requests, {fake.Recipients} recipients, {fake.Rejected} rejected; peak working set {NoticeBench.PeakWorkingSetMiB()} MiB"));
+        if (sent != n || fake.Recipients != n) throw new InvalidOperationException("Not every recipient was sent exactly once.");
+    }
+}
+
+/// <summary>A loopback SendGrid v3 mail-send endpoint that validates requests as SendGrid documents them.</summary>
+internal sealed class SendGridFake : IAsyncDisposable
+{
+    public const string ApiKey = "SG.bench-key";
+    private readonly WebApplication _app;
+    private readonly TimeSpan _latency;
+    private long _requests, _recipients, _rejected;
+
+    private SendGridFake(WebApplication app, TimeSpan latency) { _app = app; _latency = latency; }
+
+    public Uri BaseUri { get; private set; } = null!;
+    public long Requests => Interlocked.Read(ref _requests);
+    public long Recipients => Interlocked.Read(ref _recipients);
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    public static async Task<SendGridFake> StartAsync(TimeSpan latency)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new SendGridFake(app, latency);
+        app.MapPost("/v3/mail/send", fake.HandleAsync);
+        await app.StartAsync();
+        fake.BaseUri = new Uri(app.Urls.First());
+        return fake;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        if (context.Request.Headers.Authorization.ToString() != "Bearer " + ApiKey) { Interlocked.Increment(ref _rejected); context.Response.StatusCode = 401; return; }
+        using var doc = await JsonDocument.ParseAsync(context.Request.Body);
+        var personalizations = doc.RootElement.GetProperty("personalizations");
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var p in personalizations.EnumerateArray())
+            foreach (var to in p.GetProperty("to").EnumerateArray())
+                if (!seen.Add(to.GetProperty("email").GetString()!)) { Interlocked.Increment(ref _rejected); context.Response.StatusCode = 400; return; }
+        if (seen.Count is 0 or > 1000 || !doc.RootElement.TryGetProperty("custom_args", out _)) { Interlocked.Increment(ref _rejected); context.Response.StatusCode = 400; return; }
+        if (_latency > TimeSpan.Zero) await Task.Delay(_latency);
+        Interlocked.Add(ref _recipients, seen.Count);
+        context.Response.StatusCode = 202;
+        context.Response.Headers["X-Message-Id"] = Guid.NewGuid().ToString("N");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
