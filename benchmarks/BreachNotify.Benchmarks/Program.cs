@@ -5,7 +5,10 @@ var rest = args.Skip(1).ToArray();
 switch (name)
 {
     // Each feature adds one case here, pointing at its own RunAsync(string[]).
+    case "webhooks":
+        await BreachNotify.Benchmarks.Webhooks.WebhookIntakeBenchmark.RunAsync(rest);
+        return 0;
     default:
-        Console.WriteLine("Benchmarks: pass a name. Known: (none yet)");
+        Console.WriteLine("Benchmarks: pass a name. Known: webhooks");
         return 1;
 }

@@ -62,25 +62,38 @@ public sealed class WebhookDeliveryStore(ITableStore store, TimeProvider time, I
         ArgumentNullException.ThrowIfNull(alerts);
         var now = time.GetUtcNow();
         var requestId = Ids.New("whd", now);
-        var accepted = new List<AlertRef>();
-        var keys = new List<string>();
-        var duplicates = 0;
-        foreach (var alert in alerts)
+        var stored = alerts.Select(a => StoredMonitorAlert.From(a, now)).ToList();
+        var log = RequestRow(source, now, requestId, Wire.Valid, 202, bodyBytes);
+        log["AlertCount"] = alerts.Count;
+        log["AlertKeys"] = string.Join(",", stored.Select(a => a.DeliveryKey).Distinct(StringComparer.Ordinal).Take(MaxAlertsListed));
+
+        // The usual delivery holds one alert: its rows and the log row go in one transaction (one write).
+        if (stored.Count == 1)
         {
-            var stored = StoredMonitorAlert.From(alert, now);
-            keys.Add(stored.DeliveryKey);
-            var row = new TableEntity(source, AlertPrefix + stored.DeliveryKey)
-            {
-                ["Data"] = StoredJson.Serialize(stored),
-                ["RequestId"] = requestId,
-                ["ReceivedAt"] = now,
-                ["Mapped"] = false,
-            };
-            var pending = new TableEntity(source, PendingPrefix + stored.DeliveryKey) { ["ReceivedAt"] = now };
+            log["Accepted"] = 1;
+            log["Duplicates"] = 0;
             try
             {
-                await store.SubmitTransactionAsync(Table, [TableOperation.Add(row), TableOperation.Add(pending)], cancellationToken);
-                accepted.Add(new AlertRef(source, stored.DeliveryKey));
+                await store.SubmitTransactionAsync(Table, [.. AlertRows(source, stored[0], requestId, now), TableOperation.Add(log)], cancellationToken);
+                return new IntakeResult(requestId, 1, [new AlertRef(source, stored[0].DeliveryKey)], 0);
+            }
+            catch (TableTransactionFailedException ex) when (ex.InnerException is EntityAlreadyExistsException && ex.FailedOperationIndex == 0)
+            {
+                log["Accepted"] = 0;
+                log["Duplicates"] = 1;
+                await store.AddAsync(Table, log, cancellationToken);
+                return new IntakeResult(requestId, 1, [], 1);
+            }
+        }
+
+        var accepted = new List<AlertRef>();
+        var duplicates = 0;
+        foreach (var alert in stored)
+        {
+            try
+            {
+                await store.SubmitTransactionAsync(Table, AlertRows(source, alert, requestId, now), cancellationToken);
+                accepted.Add(new AlertRef(source, alert.DeliveryKey));
             }
             catch (TableTransactionFailedException ex) when (ex.InnerException is EntityAlreadyExistsException)
             {
@@ -88,14 +101,24 @@ public sealed class WebhookDeliveryStore(ITableStore store, TimeProvider time, I
             }
         }
 
-        var log = RequestRow(source, now, requestId, Wire.Valid, 202, bodyBytes);
-        log["AlertCount"] = alerts.Count;
         log["Accepted"] = accepted.Count;
         log["Duplicates"] = duplicates;
-        log["AlertKeys"] = string.Join(",", keys.Distinct(StringComparer.Ordinal).Take(MaxAlertsListed));
         await store.AddAsync(Table, log, cancellationToken);
         return new IntakeResult(requestId, alerts.Count, accepted, duplicates);
     }
+
+    /// <summary>The alert and its pending marker: added together, so a stored alert is always found by the repair sweep.</summary>
+    private static List<TableOperation> AlertRows(string source, StoredMonitorAlert alert, string requestId, DateTimeOffset now) =>
+    [
+        TableOperation.Add(new TableEntity(source, AlertPrefix + alert.DeliveryKey)
+        {
+            ["Data"] = StoredJson.Serialize(alert),
+            ["RequestId"] = requestId,
+            ["ReceivedAt"] = now,
+            ["Mapped"] = false,
+        }),
+        TableOperation.Add(new TableEntity(source, PendingPrefix + alert.DeliveryKey) { ["ReceivedAt"] = now }),
+    ];
 
     /// <summary>A correctly signed request whose body could not be read: logged with the field at fault.</summary>
     public async Task RecordMalformedAsync(string source, string field, long bodyBytes, CancellationToken cancellationToken = default)

@@ -13,7 +13,7 @@ namespace BreachNotify.Handler.Features.Webhooks;
 /// </summary>
 public sealed partial class WebhookAlertProcessor(MonitorIncidentMapper mapper, ILogger<WebhookAlertProcessor> logger) : BackgroundService
 {
-    public const int Workers = 4;
+    public const int Workers = 2;
     public const int Capacity = 10_000;
 
     private readonly Channel<AlertRef> _queue = Channel.CreateBounded<AlertRef>(new BoundedChannelOptions(Capacity)
