@@ -33,6 +33,7 @@ builder.Services.AddApiKeyAuth(builder.Configuration);
 builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
 builder.Services.AddFunctionApp(builder.Configuration, mode);
+builder.Services.AddSettingsCatalogCheck(builder.Configuration);
 
 var app = builder.Build();
 
