@@ -5,10 +5,13 @@ var rest = args.Skip(1).ToArray();
 switch (name)
 {
     // Each feature adds one case here, pointing at its own RunAsync(string[]).
+    case "tables":
+        await BreachNotify.Benchmarks.Tables.TablesBenchmark.RunAsync(rest);
+        return 0;
     case "webhooks":
         await BreachNotify.Benchmarks.Webhooks.WebhookIntakeBenchmark.RunAsync(rest);
         return 0;
     default:
-        Console.WriteLine("Benchmarks: pass a name. Known: webhooks");
+        Console.WriteLine("Benchmarks: pass a name. Known: tables, webhooks");
         return 1;
 }
