@@ -43,8 +43,11 @@ public sealed class WebhookOptions
     public static IReadOnlyList<string> SettingNames { get; } =
         [nameof(ReplayWindow), nameof(MaxBodyBytes), nameof(FailedAttemptsLoggedPerMinute), nameof(RepairAfter)];
 
-    /// <summary>Settings per source, keyed by the configuration key (<c>Webhooks:{source}</c>).</summary>
-    public Dictionary<string, WebhookSourceOptions> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Settings per source, keyed by the configuration key (<c>Webhooks:{source}</c>). Not settable, so that the
+    /// configuration binder never takes it for a key of its own ("Webhooks:Sources"): the host fills it.
+    /// </summary>
+    public Dictionary<string, WebhookSourceOptions> Sources { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The settings of a source, matching its configuration key ignoring case, '-' and '_'; null when absent.</summary>
     public WebhookSourceOptions? GetSource(string sourceName)

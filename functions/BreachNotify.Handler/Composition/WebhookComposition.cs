@@ -38,7 +38,7 @@ public static class WebhookComposition
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(options);
         section.Bind(options);
-        options.Sources = new Dictionary<string, WebhookSourceOptions>(StringComparer.OrdinalIgnoreCase);
+        options.Sources.Clear();
         foreach (var child in section.GetChildren())
         {
             if (WebhookOptions.SettingNames.Contains(child.Key, StringComparer.OrdinalIgnoreCase)) continue;
