@@ -1,6 +1,7 @@
 using BreachNotify.Handler.Auth;
 using BreachNotify.Handler.Composition;
 using BreachNotify.Handler.Features.Assessments;
+using BreachNotify.Handler.Features.Dashboard;
 using BreachNotify.Handler.Errors;
 using BreachNotify.Handler.Features.Health;
 using BreachNotify.Handler.Features.Incidents;
@@ -33,6 +34,7 @@ builder.Services.AddApiKeyAuth(builder.Configuration);
 builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
 builder.Services.AddFunctionApp(builder.Configuration, mode);
+builder.Services.AddDashboard(builder.Configuration);
 
 var app = builder.Build();
 
@@ -46,6 +48,7 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapIncidents();
 app.MapAssessments();
+app.MapDashboard();
 app.MapTriggerFunctions();
 
 if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiKeyOptions>>().Value.ApiKeys.Count == 0)
