@@ -158,6 +158,47 @@ describe('dashboard', { timeout: 300_000 }, () => {
     await page.locator(`tr[data-id="${state.id}"] .countdown`).waitFor();
   });
 
+  it('renders deadlines of the documented shape with a ticking, coloured countdown (shape injected in the browser)', async () => {
+    // Independent of whether the deadlines API is on this server: the incident answer is extended in the browser
+    // with the contract's fields, so the panel and the list are checked against the shape the API will send.
+    const now = Date.now();
+    const iso = ms => new Date(ms).toISOString();
+    const deadlines = [
+      { regime: 'gdpr', obligation: 'notify-authority', dueAt: iso(now + 22 * 3600e3), outerBoundAt: iso(now + 22.5 * 3600e3), dueAtLocal: null, status: 'due-soon', metAt: null },
+      { regime: 'nis2', obligation: 'early-warning', dueAt: iso(now - 2 * 3600e3), outerBoundAt: null, dueAtLocal: null, status: 'overdue', metAt: null },
+      { regime: 'policy', obligation: 'notify-data-subjects', dueAt: iso(now + 50 * 3600e3), outerBoundAt: null, dueAtLocal: null, status: 'pending', metAt: null },
+      { regime: 'gdpr', obligation: 'notify-data-subjects', dueAt: iso(now + 10 * 3600e3), outerBoundAt: null, dueAtLocal: null, status: 'met', metAt: iso(now - 3600e3) },
+    ];
+    const pattern = /\/api\/incidents\/inc-[^/?]+$/;
+    await page.route(pattern, async route => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, json: { ...(await res.json()), deadlines } });
+    });
+    try {
+      await page.goto(`${app.baseUrl}/api/ui/#/incident/${state.id}`);
+      await page.reload(); // the same hash does not re-render: load the page afresh through the route
+      const panel = page.locator('[data-panel="deadlines"]');
+      await panel.locator('.countdown').first().waitFor();
+      assert.deepEqual(await panel.locator('.countdown').evaluateAll(els => els.map(e => e.dataset.state)), ['due-soon', 'overdue', 'pending', 'met']);
+      const overdue = panel.locator('.countdown[data-state="overdue"]');
+      assert.match(await overdue.textContent(), /^overdue by 0[12]:\d\d:\d\d$/);
+      const before = await panel.locator('.countdown[data-state="pending"]').textContent();
+      assert.match(before, /^2 d 0[01]:\d\d:\d\d left$/);
+      await page.waitForTimeout(1100);
+      assert.notEqual(await panel.locator('.countdown[data-state="pending"]').textContent(), before, 'the countdown ticks');
+      // Local time in Europe/Amsterdam with the UTC instant on hover.
+      const due = panel.locator('time').first();
+      assert.match(await due.getAttribute('title'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(UTC\)$/);
+      assert.match(await due.textContent(), /CES?T$/);
+      await shot('04-deadlines');
+      // The list shows the most urgent one: the overdue early warning.
+      await page.click('a[data-nav="incidents"]');
+      await page.locator(`tr[data-id="${state.id}"] .countdown[data-state="overdue"]`).waitFor();
+    } finally {
+      await page.unroute(pattern);
+    }
+  });
+
   it('lists incidents open first with status and risk', async () => {
     await page.click('a[data-nav="incidents"]');
     const row = page.locator(`tr[data-id="${state.id}"]`);

@@ -13,7 +13,7 @@ export function formatLocal(iso) {
 }
 
 export function utcText(iso) {
-  return new Date(iso).toISOString().replace('.000Z', 'Z') + ' (UTC)';
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z') + ' (UTC)';
 }
 
 /** <time> showing the organisation's local time with the UTC instant as its title. */

@@ -30,10 +30,10 @@ export async function detailPage(view, id) {
     h('p', { class: 'id' }, incident.id),
     lifecycleActions(incident, base, reload),
     h('div', { class: 'grid' },
-      summaryCard(incident),
       deadlinesCard(incident),
-      assessmentCard(incident, base, reload),
+      summaryCard(incident),
       decisionCard(incident, base, reload),
+      assessmentCard(incident, base, reload),
       recipientsCard(incident, base),
       notificationsCard(incident, base, open),
       previewCard(base),
@@ -345,7 +345,7 @@ function previewView(data) {
 
 function timelineCard(i) {
   const entries = [...(i.timeline ?? [])].sort((a, b) => b.sequence - a.sequence);
-  return card('Timeline', h('ol', { class: 'timeline', reversed: true }, entries.map(e => h('li', {},
+  return card('Timeline', h('ol', { class: 'timeline', reversed: true }, entries.map(e => h('li', { value: e.sequence },
     h('p', {}, timeEl(e.at), ' · ', h('strong', {}, e.action), ' · ', `${e.actor} (${e.actorRole})`),
     e.changes?.length ? h('ul', { class: 'changes' }, e.changes.map(c => h('li', {}, h('code', {}, c.field), ': ', fmtValue(c.oldValue), ' → ', fmtValue(c.newValue)))) : null,
     e.note ? h('p', { class: 'prewrap' }, e.note) : null,

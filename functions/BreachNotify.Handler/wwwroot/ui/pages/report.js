@@ -25,7 +25,7 @@ export async function reportPage(view) {
   role.addEventListener('change', () => { customerField.hidden = role.value !== 'processor'; });
   customerField.hidden = true;
 
-  const form = h('form', { class: 'report', novalidate: true },
+  const form = h('form', { class: 'report split', novalidate: true },
     h('section', { class: 'card' }, h('h2', {}, 'What happened'),
       field('Title', title, 'A short name, e.g. "Laptop stolen from car". No personal data.'),
       field('Description (optional)', description),
@@ -37,13 +37,14 @@ export async function reportPage(view) {
       customerField,
       field('Owner (optional)', owner, 'Team or person handling it.')),
     h('section', { class: 'card' }, h('h2', {}, 'Facts for the risk assessment'),
-      h('p', { class: 'muted' }, 'Optional now, needed before a decision. The assessment on the right follows your answers.'),
+      h('p', { class: 'muted' }, 'Optional now, needed before a decision. The live assessment follows your answers.'),
       facts.element),
+    // After the facts in reading order (phones), beside them on wide screens.
+    h('aside', { class: 'card sticky', 'aria-labelledby': 'live-h' }, h('h2', { id: 'live-h' }, 'Live assessment'), assessment),
     summary,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Report incident')));
 
-  view.append(h('div', { class: 'split' }, form,
-    h('aside', { class: 'card sticky', 'aria-labelledby': 'live-h' }, h('h2', { id: 'live-h' }, 'Live assessment'), assessment)));
+  view.append(form);
   liveAssessment(facts, assessment);
 
   // One key per filled-in form: a double click or a retry after a timeout creates one incident.
