@@ -35,6 +35,7 @@ builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
 builder.Services.AddFunctionApp(builder.Configuration, mode);
 builder.Services.AddDashboard(builder.Configuration);
+builder.Services.AddSettingsCatalogCheck(builder.Configuration);
 
 var app = builder.Build();
 
