@@ -1,6 +1,7 @@
 using BreachNotify.Handler.Auth;
 using BreachNotify.Handler.Composition;
 using BreachNotify.Handler.Features.Assessments;
+using BreachNotify.Handler.Features.Dashboard;
 using BreachNotify.Handler.Errors;
 using BreachNotify.Handler.Features.Health;
 using BreachNotify.Handler.Features.Incidents;
@@ -35,6 +36,7 @@ builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
 builder.Services.AddWebhookIntake(builder.Configuration);
 builder.Services.AddFunctionApp(builder.Configuration, mode);
+builder.Services.AddDashboard(builder.Configuration);
 builder.Services.AddSettingsCatalogCheck(builder.Configuration);
 
 var app = builder.Build();
@@ -50,6 +52,7 @@ app.MapHealth();
 app.MapIncidents();
 app.MapAssessments();
 app.MapWebhooks();
+app.MapDashboard();
 app.MapTriggerFunctions();
 
 if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiKeyOptions>>().Value.ApiKeys.Count == 0)

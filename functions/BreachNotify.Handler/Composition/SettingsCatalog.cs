@@ -131,7 +131,7 @@ public static class SettingsCatalog
         new("Organisation:Dpo:Email", AzureProvisioning.Required, SettingSource.Planned, "DPO e-mail in notices"),
         new("Organisation:Dpo:Phone", AzureProvisioning.Parameter, SettingSource.Planned, "DPO phone in notices"),
         new("Organisation:LeadAuthority", AzureProvisioning.Required, SettingSource.Planned, "lead supervisory authority (country code)"),
-        new("Organisation:TimeZone", AzureProvisioning.Required, SettingSource.Planned, "IANA time zone for local due times"),
+        new("Organisation:TimeZone", AzureProvisioning.Required, SettingSource.Options, "IANA time zone for local times (dashboard, due times)"),
         new("Organisation:AuthorityNoticeEmail", AzureProvisioning.Parameter, SettingSource.Planned, "where the authority notice is mailed"),
     ];
 
