@@ -32,6 +32,7 @@ builder.Services.AddOptions<RequestLimitsOptions>().Bind(builder.Configuration.G
 builder.Services.AddApiKeyAuth(builder.Configuration);
 builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
+builder.Services.AddBreachNotifyDeadlines(builder.Configuration);
 builder.Services.AddFunctionApp(builder.Configuration, mode);
 
 var app = builder.Build();
