@@ -5,6 +5,7 @@ var rest = args.Skip(1).ToArray();
 switch (name)
 {
     // Each feature adds one case here, pointing at its own RunAsync(string[]).
+    case "deadlines": await BreachNotify.Benchmarks.Deadlines.DeadlineWatchBenchmark.RunAsync(rest); return 0;
     default:
         Console.WriteLine("Benchmarks: pass a name. Known: (none yet)");
         return 1;

@@ -37,6 +37,9 @@ public sealed class DeadlineOptions
     /// <summary>A reminder claimed but never marked sent (the sender crashed) may be taken over after this long.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Open incidents a sweep reads and plans at once.</summary>
+    public int SweepParallelism { get; set; } = 4;
+
     public IReadOnlyList<string> EffectiveEnabledRegimes => EnabledRegimes.Count == 0 ? DefaultEnabledRegimes : EnabledRegimes;
 
     public IReadOnlyList<TimeSpan> EffectiveThresholds => ReminderThresholds.Count == 0 ? ReminderPolicy.DefaultThresholds : ReminderThresholds;
@@ -48,6 +51,7 @@ public sealed class DeadlineOptions
         if (ProcessorNotifyController <= TimeSpan.Zero) problems.Add("Deadlines:ProcessorNotifyController must be positive.");
         if (SuspectedReminderAfter <= TimeSpan.Zero) problems.Add("Deadlines:SuspectedReminderAfter must be positive.");
         if (ClaimLease <= TimeSpan.Zero) problems.Add("Deadlines:ClaimLease must be positive.");
+        if (SweepParallelism is < 1 or > 64) problems.Add("Deadlines:SweepParallelism must be 1–64.");
         if (EffectiveThresholds.Any(t => t <= TimeSpan.Zero)) problems.Add("Deadlines:ReminderThresholds must all be positive.");
         try { BuildRules(zone); }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { problems.Add("Deadlines: " + ex.Message.Replace(" (Parameter 'regimes')", "", StringComparison.Ordinal)); }

@@ -40,23 +40,25 @@ public sealed partial class DeadlineWatch(
         var now = time.GetUtcNow();
         if (isPastDue) LogPastDue();
         var counts = new Counts();
-        await foreach (var summary in repository.ListOpenAsync(cancellationToken))
+        // Incidents are independent: a few are read and planned at once (SQLite WAL and Table storage serve parallel readers).
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = deadlineOptions.Value.SweepParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(repository.ListOpenAsync(cancellationToken), parallel, async (summary, ct) =>
         {
-            counts.Incidents++;
+            Interlocked.Increment(ref counts.Incidents);
             try
             {
-                var stored = await repository.FindAsync(summary.Id, cancellationToken);
-                if (stored is null || !stored.Incident.Status.IsOpen()) continue;
+                var stored = await repository.FindAsync(summary.Id, ct);
+                if (stored is null || !stored.Incident.Status.IsOpen()) return;
                 var state = stored.Incident.State;
                 var plan = ReminderPlanner.Plan(state, deadlines.Compute(state, now), deadlines.ReminderPolicy, now);
-                foreach (var reminder in plan) await ExecuteAsync(state, reminder, now, counts, cancellationToken);
+                foreach (var reminder in plan) await ExecuteAsync(state, reminder, now, counts, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                counts.Failed++;
+                Interlocked.Increment(ref counts.Failed);
                 LogIncidentFailed(summary.Id, ex);
             }
-        }
+        });
         var result = new DeadlineSweepResult(counts.Incidents, counts.Reminders, counts.Escalations, counts.Unconfirmed, counts.AlreadyClaimed, counts.Skipped, counts.Failed);
         LogSwept(result.Incidents, result.Sent, result.AlreadyClaimed, result.Skipped, result.Failed);
         return result;
@@ -67,7 +69,7 @@ public sealed partial class DeadlineWatch(
         var etag = await ledger.TryClaimAsync(state.Id, reminder.Key, now, deadlineOptions.Value.ClaimLease, ct);
         if (etag is null)
         {
-            counts.AlreadyClaimed++;
+            Interlocked.Increment(ref counts.AlreadyClaimed);
             return;
         }
         foreach (var skipped in reminder.Skipped) await ledger.MarkSkippedAsync(state.Id, skipped, reminder.Key, now, ct);
@@ -84,7 +86,7 @@ public sealed partial class DeadlineWatch(
         {
             // Give the claim back: the next sweep retries (transient), or keeps reporting the problem (permanent).
             await ledger.ReleaseAsync(state.Id, reminder.Key, etag, CancellationToken.None);
-            counts.Failed++;
+            Interlocked.Increment(ref counts.Failed);
             LogSendFailed(state.Id, reminder.Kind.ToString(), ex);
             return;
         }
@@ -92,12 +94,12 @@ public sealed partial class DeadlineWatch(
         var record = new ReminderSent(reminder.Key, reminder.Kind, reminder.Deadline?.Regime, reminder.Deadline?.Obligation, reminder.Threshold,
             reminder.Deadline?.DueAt, now, recipients.Count, reminder.Skipped);
         await incidents.ChangeAsync(state.Id, null, (i, at) => i.RecordReminder(record, WatchActor, at), ct);
-        counts.Skipped += reminder.Skipped.Count;
+        Interlocked.Add(ref counts.Skipped, reminder.Skipped.Count);
         switch (reminder.Kind)
         {
-            case ReminderKind.Escalation: counts.Escalations++; break;
-            case ReminderKind.Unconfirmed: counts.Unconfirmed++; break;
-            default: counts.Reminders++; break;
+            case ReminderKind.Escalation: Interlocked.Increment(ref counts.Escalations); break;
+            case ReminderKind.Unconfirmed: Interlocked.Increment(ref counts.Unconfirmed); break;
+            default: Interlocked.Increment(ref counts.Reminders); break;
         }
         LogSent(state.Id, reminder.Kind.ToString(), reminder.Deadline?.Regime, reminder.Deadline?.Obligation, recipients.Count);
     }
