@@ -14,7 +14,7 @@ namespace BreachNotify.Benchmarks.Deadlines;
 /// <summary>
 /// One DeadlineWatch sweep over N open incidents on the embedded SQLite store, with and without M closed incidents
 /// beside them (closed ones must add no cost: the sweep reads the "open" index partition only).
-/// Usage: <c>dotnet run -c Release --project benchmarks/BreachNotify.Benchmarks -- deadlines [--open 10000] [--closed 50000] [--runs 5]</c>
+/// Usage: <c>dotnet run -c Release --project benchmarks/BreachNotify.Benchmarks -- deadlines [--open 10000] [--closed 50000] [--runs 5] [--parallelism 4]</c>
 /// Figures per store: steady sweep (nothing due: the usual 5-minute run), and one catch-up sweep where every open
 /// incident has a reminder due (claims, e-mails to a no-op sender, timeline writes).
 /// </summary>
@@ -27,12 +27,13 @@ public static class DeadlineWatchBenchmark
         var open = IntArg(args, "--open", 10_000);
         var closed = IntArg(args, "--closed", 50_000);
         var runs = IntArg(args, "--runs", 5);
+        var parallelism = IntArg(args, "--parallelism", new DeadlineOptions().SweepParallelism);
         var root = Path.Combine(Path.GetTempPath(), "bn-bench-deadlines-" + Guid.NewGuid().ToString("N"));
-        Console.WriteLine($"DeadlineWatch sweep, SQLite embedded store, {Environment.ProcessorCount} cores, {runs} steady runs each");
+        Console.WriteLine($"DeadlineWatch sweep, SQLite embedded store, {Environment.ProcessorCount} cores, {runs} steady runs each, sweep parallelism {parallelism}");
         try
         {
-            await MeasureAsync(Path.Combine(root, "open-only.db"), open, 0, runs);
-            await MeasureAsync(Path.Combine(root, "open-and-closed.db"), open, closed, runs);
+            await MeasureAsync(Path.Combine(root, "open-only.db"), open, 0, runs, parallelism);
+            await MeasureAsync(Path.Combine(root, "open-and-closed.db"), open, closed, runs, parallelism);
         }
         finally
         {
@@ -41,14 +42,14 @@ public static class DeadlineWatchBenchmark
         }
     }
 
-    private static async Task MeasureAsync(string path, int open, int closed, int runs)
+    private static async Task MeasureAsync(string path, int open, int closed, int runs, int parallelism)
     {
         var clock = new ManualClock(Start);
         using var store = new SqliteTableStore(path, clock);
         var repository = new IncidentRepository(store);
         var incidents = new IncidentService(repository, store, clock, NullLogger<IncidentService>.Instance);
         await incidents.InitializeAsync();
-        var options = new DeadlineOptions();
+        var options = new DeadlineOptions { SweepParallelism = parallelism };
         var org = Options.Create(new OrganisationOptions { Dpo = new DpoOptions { Email = "dpo@example.com" } });
         var deadlines = new DeadlineService(Options.Create(options), org);
         var ledger = new ReminderLedger(store);

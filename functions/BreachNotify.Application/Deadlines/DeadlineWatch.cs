@@ -40,7 +40,10 @@ public sealed partial class DeadlineWatch(
         var now = time.GetUtcNow();
         if (isPastDue) LogPastDue();
         var counts = new Counts();
-        // Incidents are independent: a few are read and planned at once (SQLite WAL and Table storage serve parallel readers).
+        // Reading and planning run a few incidents at once (SQLite WAL and Table storage serve parallel readers);
+        // claims, sends and timeline writes then run one at a time: SQLite has a single writer, and parallel writers
+        // only wait on each other's locks.
+        var due = new System.Collections.Concurrent.ConcurrentQueue<(IncidentState State, PlannedReminder Reminder)>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = deadlineOptions.Value.SweepParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(repository.ListOpenAsync(cancellationToken), parallel, async (summary, ct) =>
         {
@@ -50,8 +53,8 @@ public sealed partial class DeadlineWatch(
                 var stored = await repository.FindAsync(summary.Id, ct);
                 if (stored is null || !stored.Incident.Status.IsOpen()) return;
                 var state = stored.Incident.State;
-                var plan = ReminderPlanner.Plan(state, deadlines.Compute(state, now), deadlines.ReminderPolicy, now);
-                foreach (var reminder in plan) await ExecuteAsync(state, reminder, now, counts, ct);
+                foreach (var reminder in ReminderPlanner.Plan(state, deadlines.Compute(state, now), deadlines.ReminderPolicy, now))
+                    due.Enqueue((state, reminder));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -59,6 +62,18 @@ public sealed partial class DeadlineWatch(
                 LogIncidentFailed(summary.Id, ex);
             }
         });
+        foreach (var (state, reminder) in due)
+        {
+            try
+            {
+                await ExecuteAsync(state, reminder, now, counts, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref counts.Failed);
+                LogIncidentFailed(state.Id, ex);
+            }
+        }
         var result = new DeadlineSweepResult(counts.Incidents, counts.Reminders, counts.Escalations, counts.Unconfirmed, counts.AlreadyClaimed, counts.Skipped, counts.Failed);
         LogSwept(result.Incidents, result.Sent, result.AlreadyClaimed, result.Skipped, result.Failed);
         return result;
