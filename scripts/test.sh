@@ -8,4 +8,20 @@ if [ -f package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-dotnet test BreachNotify.sln -c Release --nologo "$@"
+results="$(mktemp -d)"
+status=0
+dotnet test BreachNotify.sln -c Release --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# One plain summary line over every test project (from the TRX files).
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout"))
+    skipped += int(c.get("notExecuted"))
+print(f"dotnet: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+rm -rf "$results"
+exit $status

@@ -5,8 +5,11 @@ var rest = args.Skip(1).ToArray();
 switch (name)
 {
     // Each feature adds one case here, pointing at its own RunAsync(string[]).
+    case "tables":
+        await BreachNotify.Benchmarks.Tables.TablesBenchmark.RunAsync(rest);
+        return 0;
     case "deadlines": await BreachNotify.Benchmarks.Deadlines.DeadlineWatchBenchmark.RunAsync(rest); return 0;
     default:
-        Console.WriteLine("Benchmarks: pass a name. Known: (none yet)");
+        Console.WriteLine("Benchmarks: pass a name. Known: tables, deadlines");
         return 1;
 }

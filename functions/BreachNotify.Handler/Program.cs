@@ -34,6 +34,7 @@ builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
 builder.Services.AddBreachNotifyDeadlines(builder.Configuration);
 builder.Services.AddFunctionApp(builder.Configuration, mode);
+builder.Services.AddSettingsCatalogCheck(builder.Configuration);
 
 var app = builder.Build();
 
