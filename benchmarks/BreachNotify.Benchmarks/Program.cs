@@ -8,8 +8,11 @@ switch (name)
     case "tables":
         await BreachNotify.Benchmarks.Tables.TablesBenchmark.RunAsync(rest);
         return 0;
+    case "webhooks":
+        await BreachNotify.Benchmarks.Webhooks.WebhookIntakeBenchmark.RunAsync(rest);
+        return 0;
     case "deadlines": await BreachNotify.Benchmarks.Deadlines.DeadlineWatchBenchmark.RunAsync(rest); return 0;
     default:
-        Console.WriteLine("Benchmarks: pass a name. Known: tables, deadlines");
+        Console.WriteLine("Benchmarks: pass a name. Known: tables, webhooks, deadlines");
         return 1;
 }

@@ -82,7 +82,7 @@ var apiKeySettings = flatten([for (k, i) in apiKeys: [
 ]])
 
 var webhookSettings = [for s in webhookSources: {
-  name: 'Webhooks__Sources__${toLower(s)}__${webhookCredentialKind[toLower(s)]}__0'
+  name: 'Webhooks__${toLower(s)}__${webhookCredentialKind[toLower(s)]}__0'
   value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/webhook-${toLower(s)}/)'
 }]
 

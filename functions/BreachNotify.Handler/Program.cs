@@ -4,6 +4,7 @@ using BreachNotify.Handler.Features.Assessments;
 using BreachNotify.Handler.Errors;
 using BreachNotify.Handler.Features.Health;
 using BreachNotify.Handler.Features.Incidents;
+using BreachNotify.Handler.Features.Webhooks;
 using BreachNotify.Handler.Functions;
 using BreachNotify.Handler.Hosting;
 using BreachNotify.Handler.Json;
@@ -32,6 +33,7 @@ builder.Services.AddOptions<RequestLimitsOptions>().Bind(builder.Configuration.G
 builder.Services.AddApiKeyAuth(builder.Configuration);
 builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
+builder.Services.AddWebhookIntake(builder.Configuration);
 builder.Services.AddBreachNotifyDeadlines(builder.Configuration);
 builder.Services.AddFunctionApp(builder.Configuration, mode);
 builder.Services.AddSettingsCatalogCheck(builder.Configuration);
@@ -48,6 +50,7 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapIncidents();
 app.MapAssessments();
+app.MapWebhooks();
 app.MapTriggerFunctions();
 
 if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiKeyOptions>>().Value.ApiKeys.Count == 0)

@@ -398,6 +398,31 @@ public sealed class Incident
     public static string ThresholdText(TimeSpan t)
         => t.TotalHours >= 1 && t.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)t.TotalHours}h" : $"{(long)t.TotalMinutes}m";
 
+    /// <summary>
+    /// Records what a monitor reported about the external alert behind this incident (action "monitor-update").
+    /// With <paramref name="source"/> the incident's source follows the monitor (severity, link; the change is on the
+    /// entry); nothing else is touched: status, awareness and facts are a person's call, since an alert is a detection,
+    /// not awareness of a breach (Art 33(1); EDPB Guidelines 9/2022 §§ 31-33). Allowed in every status, so that news
+    /// about a closed or dismissed incident still reaches its record.
+    /// </summary>
+    public TimelineEntry RecordMonitorUpdate(IncidentSource? source, IReadOnlyList<FieldChange> changes, string? note, string? details, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(actor);
+        now = now.ToUniversalTime();
+        var list = new List<FieldChange>(changes);
+        if (source is not null)
+        {
+            if (source.Kind != State.Source.Kind || source.ExternalId != State.Source.ExternalId)
+                throw new ArgumentException("A monitor update must come from the incident's own source and external id.", nameof(source));
+            Track(list, "severity", State.Source.Severity, source.Severity);
+            Track(list, "link", State.Source.Link, source.Link);
+            State = State with { Source = source };
+        }
+        State = State with { UpdatedAt = now };
+        return Append("monitor-update", list, note, details, actor, now);
+    }
+
     /// <summary>Appends an entry recorded by another part of the system (assessment, decision, reminder, monitor update...).</summary>
     public TimelineEntry Record(string action, IReadOnlyList<FieldChange> changes, string? note, string? details, Actor actor, DateTimeOffset now)
     {

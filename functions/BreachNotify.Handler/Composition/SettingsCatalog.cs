@@ -111,10 +111,13 @@ public static class SettingsCatalog
         // Monitor webhooks (issue 8)
         new("Webhooks:ReplayWindow", AzureProvisioning.Default, SettingSource.Options, "replay window for signed timestamps"),
         new("Webhooks:MaxBodyBytes", AzureProvisioning.Default, SettingSource.Options, "largest webhook body"),
-        new("Webhooks:Sources:{source}:Secrets:{n}", AzureProvisioning.Parameter, SettingSource.Options, "HMAC secrets per source (Key Vault)", Secret: true),
-        new("Webhooks:Sources:{source}:Tokens:{n}", AzureProvisioning.Parameter, SettingSource.Options, "bearer tokens per source (Key Vault)", Secret: true),
-        new("Webhooks:Sources:{source}:SignatureHeader", AzureProvisioning.Default, SettingSource.Options, "signature header (grafana)"),
-        new("Webhooks:Sources:{source}:TimestampHeader", AzureProvisioning.Default, SettingSource.Options, "timestamp header (grafana)"),
+        new("Webhooks:FailedAttemptsLoggedPerMinute", AzureProvisioning.Default, SettingSource.Options, "failed verifications recorded per source and minute"),
+        new("Webhooks:RepairAfter", AzureProvisioning.Default, SettingSource.Options, "age after which an unmapped alert is mapped by the repair sweep"),
+        // Every other child of Webhooks is a source, read by WebhookComposition.Bind (not by property binding).
+        new("Webhooks:{source}:Secrets:{n}", AzureProvisioning.Parameter, SettingSource.Direct, "HMAC secrets per source (Key Vault)", Secret: true),
+        new("Webhooks:{source}:Tokens:{n}", AzureProvisioning.Parameter, SettingSource.Direct, "bearer tokens per source (Key Vault)", Secret: true),
+        new("Webhooks:{source}:SignatureHeader", AzureProvisioning.Default, SettingSource.Direct, "signature header (grafana)"),
+        new("Webhooks:{source}:TimestampHeader", AzureProvisioning.Default, SettingSource.Direct, "timestamp header (grafana)"),
 
         // Sending (issue 6) and notices (issue 5): named in the issues, set by the Bicep, not bound by code yet.
         new("Email:Provider", AzureProvisioning.Required, SettingSource.Options, "Outbox (standalone) or SendGrid", AzureValue: "SendGrid"),

@@ -142,7 +142,7 @@ public sealed class BicepConsistencyTests
         var vault = Single("Microsoft.KeyVault/vaults");
         Assert.Equal(new BBool(true), vault.Path("properties.enableRbacAuthorization"));
         Assert.Equal("@Microsoft.KeyVault(SecretUri=${keyVault.outputs.sendGridApiKeySecretUri})", Assert.IsType<BStr>(Setting("SendGrid__ApiKey")).Render());
-        var webhook = Settings.Single(s => s.Display.StartsWith("Webhooks__Sources__", StringComparison.Ordinal));
+        var webhook = Settings.Single(s => s.Display.StartsWith("Webhooks__", StringComparison.Ordinal));
         Assert.True(webhook.Conditional);
         Assert.Equal("@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/webhook-${toLower(s)}/)", Assert.IsType<BStr>(webhook.Value).Render());
         // The webhook secrets the vault holds are named as the references expect.

@@ -70,7 +70,7 @@ public sealed partial class SettingsCatalogTests
         var keys = OptionsKeys();
         Assert.Contains(Normal("Storage:Tables:Endpoint"), keys.Keys);
         Assert.Contains(Normal("Auth:ApiKeys:{n}:KeySha256"), keys.Keys);
-        Assert.Contains(Normal("Webhooks:Sources:{source}:Secrets:{n}"), keys.Keys);
+        Assert.Contains(Normal("Webhooks:ReplayWindow"), keys.Keys);
     }
 
     [Fact]
