@@ -11,7 +11,8 @@ switch (name)
     case "webhooks":
         await BreachNotify.Benchmarks.Webhooks.WebhookIntakeBenchmark.RunAsync(rest);
         return 0;
+    case "deadlines": await BreachNotify.Benchmarks.Deadlines.DeadlineWatchBenchmark.RunAsync(rest); return 0;
     default:
-        Console.WriteLine("Benchmarks: pass a name. Known: tables, webhooks");
+        Console.WriteLine("Benchmarks: pass a name. Known: tables, webhooks, deadlines");
         return 1;
 }

@@ -35,6 +35,7 @@ builder.Services.AddApiKeyAuth(builder.Configuration);
 builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
 builder.Services.AddWebhookIntake(builder.Configuration);
+builder.Services.AddBreachNotifyDeadlines(builder.Configuration);
 builder.Services.AddFunctionApp(builder.Configuration, mode);
 builder.Services.AddDashboard(builder.Configuration);
 builder.Services.AddSettingsCatalogCheck(builder.Configuration);

@@ -9,8 +9,6 @@ public static class DashboardComposition
     /// <summary>The web dashboard's static files, the breach register and the organisation's time zone.</summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OrganisationTimeOptions>().Bind(configuration.GetSection(OrganisationTimeOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OrganisationTimeOptions>, OrganisationTimeOptionsValidator>();
         services.AddSingleton(new UiAssets(typeof(DashboardComposition).Assembly));
         services.AddSingleton<BreachRegister>();
         return services;

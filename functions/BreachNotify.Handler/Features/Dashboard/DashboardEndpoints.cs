@@ -63,7 +63,7 @@ public static class DashboardEndpoints
         return TypedResults.File(asset.Content, asset.ContentType);
     }
 
-    public static Ok<WhoAmIResponse> WhoAmI(ClaimsPrincipal user, IOptions<OrganisationTimeOptions> organisation)
+    public static Ok<WhoAmIResponse> WhoAmI(ClaimsPrincipal user, IOptions<BreachNotify.Application.Organisation.OrganisationOptions> organisation)
     {
         var role = user.FindFirstValue(ClaimTypes.Role) ?? "";
         IReadOnlyList<string> permissions = role switch
