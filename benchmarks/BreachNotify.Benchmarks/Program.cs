@@ -5,9 +5,16 @@ var rest = args.Skip(1).ToArray();
 switch (name)
 {
     // Each feature adds one case here, pointing at its own RunAsync(string[]).
+    case "tables":
+        await BreachNotify.Benchmarks.Tables.TablesBenchmark.RunAsync(rest);
+        return 0;
+    case "webhooks":
+        await BreachNotify.Benchmarks.Webhooks.WebhookIntakeBenchmark.RunAsync(rest);
+        return 0;
+    case "deadlines": await BreachNotify.Benchmarks.Deadlines.DeadlineWatchBenchmark.RunAsync(rest); return 0;
     case "notices": await BreachNotify.Benchmarks.Notices.NoticesBenchmark.RunAsync(rest); return 0;
     case "sending": await BreachNotify.Benchmarks.Sending.SendingBenchmark.RunAsync(rest); return 0;
     default:
-        Console.WriteLine("Benchmarks: pass a name. Known: notices, sending");
+        Console.WriteLine("Benchmarks: pass a name. Known: tables, webhooks, deadlines, notices, sending");
         return 1;
 }

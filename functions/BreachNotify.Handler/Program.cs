@@ -1,9 +1,11 @@
 using BreachNotify.Handler.Auth;
 using BreachNotify.Handler.Composition;
 using BreachNotify.Handler.Features.Assessments;
+using BreachNotify.Handler.Features.Dashboard;
 using BreachNotify.Handler.Errors;
 using BreachNotify.Handler.Features.Health;
 using BreachNotify.Handler.Features.Incidents;
+using BreachNotify.Handler.Features.Webhooks;
 using BreachNotify.Handler.Features.Notices;
 using BreachNotify.Handler.Functions;
 using BreachNotify.Handler.Hosting;
@@ -33,7 +35,11 @@ builder.Services.AddOptions<RequestLimitsOptions>().Bind(builder.Configuration.G
 builder.Services.AddApiKeyAuth(builder.Configuration);
 builder.Services.AddBreachNotifyStorage(builder.Configuration);
 builder.Services.AddBreachNotifyApplication();
+builder.Services.AddWebhookIntake(builder.Configuration);
+builder.Services.AddBreachNotifyDeadlines(builder.Configuration);
 builder.Services.AddFunctionApp(builder.Configuration, mode);
+builder.Services.AddDashboard(builder.Configuration);
+builder.Services.AddSettingsCatalogCheck(builder.Configuration);
 builder.Services.AddBreachNotifyNotices(builder.Configuration, mode);
 
 var app = builder.Build();
@@ -48,6 +54,8 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapIncidents();
 app.MapAssessments();
+app.MapWebhooks();
+app.MapDashboard();
 app.MapNotices();
 app.MapTriggerFunctions();
 

@@ -1,3 +1,4 @@
+using BreachNotify.Application.Organisation;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -38,9 +39,9 @@ internal sealed class NoticeBench : IDisposable
         Content = new NoticeContentService(Incidents);
         Composer = new NoticeComposer(Organisation, SupervisoryAuthorityRegistry.Default, NoticeTemplateCatalog.Default);
         EmbeddedQueue = new StoreNoticeQueue(Store, new StoreQueueOptions(), TimeProvider.System);
-        Obligations = new GdprNoticeObligations();
+        Obligations = new GdprNoticeObligations(); // the GDPR 72 hours only; the app uses the deadlines feature
         Notifications = new NotificationService(Store, Incidents, Recipients, Content, Composer, Obligations, queue ?? EmbeddedQueue, Options,
-            Microsoft.Extensions.Options.Options.Create(Organisation), Microsoft.Extensions.Options.Options.Create(new EmailFromOptions { Address = "privacy@acme.example" }),
+            Microsoft.Extensions.Options.Options.Create(Organisation),
             TimeProvider.System, NullLogger<NotificationService>.Instance);
     }
 

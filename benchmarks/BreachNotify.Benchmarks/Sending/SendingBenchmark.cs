@@ -46,7 +46,7 @@ public static class SendingBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up (import + {created.Jobs} jobs, not timed): {setup.Elapsed.TotalSeconds:0.0} s; peak so far {NoticeBench.PeakWorkingSetMiB()} MiB"));
 
         var client = new SendGridClient(new SendGridClientOptions { ApiKey = SendGridFake.ApiKey, BaseUri = fake.BaseUri });
-        var from = Options.Create(new EmailFromOptions { Address = "privacy@acme.example", Name = "Acme" });
+        var from = Options.Create(new BreachNotify.Application.Email.EmailOptions { From = { Address = "privacy@acme.example", Name = "Acme" } });
         var processor = new SendNoticeProcessor(bench.Store, new SendGridEmailSender(client, TimeProvider.System), bench.Incidents, bench.Notifications,
             bench.Options, Options.Create(bench.Organisation), from, TimeProvider.System, NullLogger<SendNoticeProcessor>.Instance);
         var queueOptions = new StoreQueueOptions { Concurrency = concurrency };

@@ -17,6 +17,12 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> s_configured = new();
     private static readonly object s_marker = new();
 
+    // SQLite has one writer at a time. Writers of this process queue here, asynchronously, instead of colliding in
+    // BEGIN IMMEDIATE, where Microsoft.Data.Sqlite retries SQLITE_BUSY by sleeping on the thread: under concurrent
+    // load that starved the thread pool (webhook benchmark: seconds of latency even for GET /api/health).
+    // Other processes on the same file still meet the busy timeout.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
     public SqliteTableStore(string databasePath, TimeProvider time, TimeSpan? busyTimeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
@@ -121,35 +127,40 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
         return e;
     }
 
-    public Task<string> AddAsync(string table, TableEntity entity, CancellationToken cancellationToken = default)
-        => Task.FromResult(RunSingle(table, TableOperation.Add(entity))!);
+    public async Task<string> AddAsync(string table, TableEntity entity, CancellationToken cancellationToken = default)
+        => (await RunSingleAsync(table, TableOperation.Add(entity), cancellationToken))!;
 
-    public Task<string> UpsertAsync(string table, TableEntity entity, CancellationToken cancellationToken = default)
-        => Task.FromResult(RunSingle(table, TableOperation.Upsert(entity))!);
+    public async Task<string> UpsertAsync(string table, TableEntity entity, CancellationToken cancellationToken = default)
+        => (await RunSingleAsync(table, TableOperation.Upsert(entity), cancellationToken))!;
 
-    public Task<string> UpdateAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default)
-        => Task.FromResult(RunSingle(table, TableOperation.Update(entity, ifMatch))!);
+    public async Task<string> UpdateAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default)
+        => (await RunSingleAsync(table, TableOperation.Update(entity, ifMatch), cancellationToken))!;
 
-    public Task<string> MergeAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default)
-        => Task.FromResult(RunSingle(table, TableOperation.Merge(entity, ifMatch))!);
+    public async Task<string> MergeAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default)
+        => (await RunSingleAsync(table, TableOperation.Merge(entity, ifMatch), cancellationToken))!;
 
     public Task DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default)
+        => RunSingleAsync(table, TableOperation.Delete(new TableEntity(partitionKey, rowKey), ifMatch), cancellationToken);
+
+    private async Task<string?> RunSingleAsync(string table, TableOperation op, CancellationToken cancellationToken)
     {
-        RunSingle(table, TableOperation.Delete(new TableEntity(partitionKey, rowKey), ifMatch));
-        return Task.CompletedTask;
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var c = Open();
+            EnsureTable(c, table);
+            using var tx = c.BeginTransaction(deferred: false);
+            var etag = Execute(c, tx, table, op, _time.GetUtcNow());
+            tx.Commit();
+            return etag;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
-    private string? RunSingle(string table, TableOperation op)
-    {
-        using var c = Open();
-        EnsureTable(c, table);
-        using var tx = c.BeginTransaction(deferred: false);
-        var etag = Execute(c, tx, table, op, _time.GetUtcNow());
-        tx.Commit();
-        return etag;
-    }
-
-    public Task<IReadOnlyList<string?>> SubmitTransactionAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string?>> SubmitTransactionAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operations);
         if (operations.Count is 0 or > 100)
@@ -164,25 +175,33 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
                 throw new ArgumentException("A transaction may touch an entity only once.", nameof(operations));
         }
 
-        using var c = Open();
-        EnsureTable(c, table);
-        using var tx = c.BeginTransaction(deferred: false);
-        var now = _time.GetUtcNow();
-        var etags = new string?[operations.Count];
-        for (var i = 0; i < operations.Count; i++)
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            try
+            using var c = Open();
+            EnsureTable(c, table);
+            using var tx = c.BeginTransaction(deferred: false);
+            var now = _time.GetUtcNow();
+            var etags = new string?[operations.Count];
+            for (var i = 0; i < operations.Count; i++)
             {
-                etags[i] = Execute(c, tx, table, operations[i], now);
+                try
+                {
+                    etags[i] = Execute(c, tx, table, operations[i], now);
+                }
+                catch (StorageException ex)
+                {
+                    tx.Rollback();
+                    throw new TableTransactionFailedException(i, ex);
+                }
             }
-            catch (StorageException ex)
-            {
-                tx.Rollback();
-                throw new TableTransactionFailedException(i, ex);
-            }
+            tx.Commit();
+            return etags;
         }
-        tx.Commit();
-        return Task.FromResult<IReadOnlyList<string?>>(etags);
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     private static string NewETag() => "W/\"" + Guid.NewGuid().ToString("N") + "\"";

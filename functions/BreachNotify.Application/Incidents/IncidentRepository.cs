@@ -133,6 +133,10 @@ public sealed class IncidentRepository(ITableStore store)
         return new IncidentSummaryPage(items, page, pageSize, more);
     }
 
+    /// <summary>Every incident's summary, newest first, streamed from the index (the register reads this).</summary>
+    public IAsyncEnumerable<IncidentSummary> ListAllAsync(CancellationToken cancellationToken = default)
+        => store.QueryAllAsync(IndexTable, new TableQuery(AllPartition), cancellationToken).Select(ToSummary);
+
     /// <summary>Open incidents (suspected, confirmed, notified) from their own index partition: never a scan of all incidents.</summary>
     public IAsyncEnumerable<IncidentSummary> ListOpenAsync(CancellationToken cancellationToken = default)
         => store.QueryAllAsync(IndexTable, new TableQuery(OpenPartition), cancellationToken).Select(ToSummary);

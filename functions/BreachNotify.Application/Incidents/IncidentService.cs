@@ -76,6 +76,28 @@ public sealed partial class IncidentService(
         }
     }
 
+    /// <summary>
+    /// Opens an incident under an id the caller chose (monitor intake claims the id first, so that concurrent or
+    /// repeated deliveries agree on it). <paramref name="then"/> may append further entries to the same atomic save.
+    /// Returns null when an incident with this id already exists: nothing is written then.
+    /// </summary>
+    public async Task<StoredIncident?> OpenAsync(string id, IncidentDraft draft, Actor actor, Action<Incident, DateTimeOffset>? then = null, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var incident = Incident.Report(id, draft, actor, now);
+        then?.Invoke(incident, now);
+        try
+        {
+            var etag = await repository.SaveAsync(incident, expectedETag: null, cancellationToken);
+            LogCreated(incident.Id, incident.Status.ToWire(), incident.State.Source.Kind);
+            return new StoredIncident(incident, etag);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return null;
+        }
+    }
+
     public Task<StoredIncident> GetAsync(string id, CancellationToken cancellationToken = default) => repository.GetAsync(id, cancellationToken);
 
     public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string id, CancellationToken cancellationToken = default)

@@ -41,3 +41,35 @@ public sealed class GdprNoticeObligations : INoticeObligations
     public void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now)
         => incident.Record(SentAction, [new FieldChange("notice." + kind, null, Incident.Format(at))], "Reference: " + reference, null, actor, now);
 }
+
+/// <summary>
+/// The notices seam backed by the deadlines feature (<see cref="Deadlines.DeadlineService"/>): the configured regimes
+/// decide when an authority notice is late (reasons for delay) and which obligation a sent notice meets
+/// (<c>obligations-met</c>). The <c>notice-sent</c> entry is recorded too, so every notice is on the timeline even where
+/// no regime has an obligation for its recipients.
+/// </summary>
+public sealed class DeadlineNoticeObligations(Deadlines.DeadlineService deadlines) : INoticeObligations
+{
+    private readonly GdprNoticeObligations _record = new();
+
+    public void EnsureReasonsForDelay(IncidentState incident, string kind, string phase, DateTimeOffset at, string? reasonsForDelay)
+    {
+        // Phases are the regimes' business: a notice that meets an obligation late needs reasons, a later phase does not.
+        if (kind == NoticeKinds.Authority) deadlines.EnsureReasonsForDelay(incident, at, reasonsForDelay);
+    }
+
+    public void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now)
+    {
+        _record.MarkSent(incident, kind, at, reference, actor, now);
+        deadlines.MarkNoticeSent(incident, RecipientOf(kind), at, reference, actor, now);
+    }
+
+    public static Domain.Deadlines.RecipientKind RecipientOf(string kind) => kind switch
+    {
+        NoticeKinds.Authority => Domain.Deadlines.RecipientKind.Authority,
+        NoticeKinds.DataSubjects => Domain.Deadlines.RecipientKind.DataSubjects,
+        NoticeKinds.Controllers => Domain.Deadlines.RecipientKind.Controllers,
+        NoticeKinds.Public => Domain.Deadlines.RecipientKind.Public,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown notice kind."),
+    };
+}

@@ -41,60 +41,16 @@ public sealed class NoticeOptions
     }
 }
 
-/// <summary>The organisation that sends the notices (section <c>Organisation</c>). Missing values are named when a notice needs them.</summary>
-public sealed class OrganisationOptions
+/// <summary>Checks of the <c>Organisation</c> settings that notices add (the class lives in Application/Organisation).</summary>
+public static class OrganisationNoticeSettings
 {
-    public const string SectionName = "Organisation";
-
-    public string? Name { get; set; }
-
-    public DpoOptions Dpo { get; set; } = new();
-
-    /// <summary>Country code of the lead supervisory authority (Art 56), e.g. NL.</summary>
-    public string? LeadAuthority { get; set; }
-
-    /// <summary>IANA (or Windows) time zone in which notices show times; instants stay UTC internally.</summary>
-    public string TimeZone { get; set; } = "UTC";
-
-    /// <summary>Where the authority notice is e-mailed: the authority's own address, or the DPO's mailbox when the authority takes portal submissions only.</summary>
-    public string? AuthorityNoticeEmail { get; set; }
-
-    /// <summary>Where the public communication (Art 34(3)(c)) is e-mailed for publication; defaults to the DPO's address.</summary>
-    public string? PublicNoticeEmail { get; set; }
-
-    public IEnumerable<string> Validate()
+    public static IEnumerable<string> Validate(Organisation.OrganisationOptions o)
     {
-        if (!string.IsNullOrWhiteSpace(LeadAuthority) && !Authorities.SupervisoryAuthorityRegistry.Default.Contains(LeadAuthority.Trim().ToUpperInvariant()))
-            yield return $"Organisation:LeadAuthority '{LeadAuthority}' is not in the supervisory authority registry (EU/EEA, UK, CH).";
-        if (!TryFindTimeZone(TimeZone, out _)) yield return $"Organisation:TimeZone '{TimeZone}' is not a known time zone.";
-        foreach (var (key, value) in new[] { ("Organisation:Dpo:Email", Dpo.Email), ("Organisation:AuthorityNoticeEmail", AuthorityNoticeEmail), ("Organisation:PublicNoticeEmail", PublicNoticeEmail) })
+        if (!string.IsNullOrWhiteSpace(o.LeadAuthority) && !Authorities.SupervisoryAuthorityRegistry.Default.Contains(o.LeadAuthority.Trim().ToUpperInvariant()))
+            yield return $"Organisation:LeadAuthority '{o.LeadAuthority}' is not in the supervisory authority registry (EU/EEA, UK as GB, CH).";
+        foreach (var (key, value) in new[] { ("Organisation:AuthorityNoticeEmail", o.AuthorityNoticeEmail), ("Organisation:PublicNoticeEmail", o.PublicNoticeEmail) })
         {
             if (!string.IsNullOrWhiteSpace(value) && Recipients.EmailAddresses.Validate(value) is { } error) yield return $"{key}: {error}";
         }
     }
-
-    public static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)
-    {
-        zone = TimeZoneInfo.Utc;
-        if (string.IsNullOrWhiteSpace(id)) return false;
-        try { zone = TimeZoneInfo.FindSystemTimeZoneById(id); return true; }
-        catch (TimeZoneNotFoundException) { return false; }
-        catch (InvalidTimeZoneException) { return false; }
-    }
-}
-
-public sealed class DpoOptions
-{
-    public string? Name { get; set; }
-    public string? Email { get; set; }
-    public string? Phone { get; set; }
-}
-
-/// <summary>Sender of every notice (section <c>Email:From</c>); falls back to the DPO's address.</summary>
-public sealed class EmailFromOptions
-{
-    public const string SectionName = "Email:From";
-
-    public string? Address { get; set; }
-    public string? Name { get; set; }
 }

@@ -31,7 +31,14 @@ public sealed record MonitorAlert(
     string Severity,
     DateTimeOffset DetectedAt,
     Uri? Link,
-    IReadOnlyDictionary<string, string> Context);
+    IReadOnlyDictionary<string, string> Context)
+{
+    /// <summary>
+    /// When the sender says this status was reached (its event time); null when the payload does not say. Used to
+    /// order deliveries that arrive out of order (a late "triggered" after "resolved" must not reopen anything).
+    /// </summary>
+    public DateTimeOffset? ChangedAt { get; init; }
+}
 
 /// <summary>The five severities every sender's scale is mapped onto.</summary>
 public static class AlertSeverity

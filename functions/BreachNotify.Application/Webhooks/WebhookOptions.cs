@@ -8,13 +8,17 @@ namespace BreachNotify.Application.Webhooks;
 /// <code>
 /// Webhooks:ReplayWindow                          "00:05:00" (default 5 minutes)
 /// Webhooks:MaxBodyBytes                          1048576    (default 1 MiB)
-/// Webhooks:Sources:{source}:Secrets:0            HMAC secret (a second one, :1, during rotation)
-/// Webhooks:Sources:{source}:Tokens:0             bearer token (a second one, :1, during rotation)
-/// Webhooks:Sources:{source}:SignatureHeader      signature header name (grafana only; default X-Grafana-Alerting-Signature)
-/// Webhooks:Sources:{source}:TimestampHeader      timestamp header name (grafana only; see GrafanaVerifier)
+/// Webhooks:FailedAttemptsLoggedPerMinute         20         (failed verifications recorded per source and minute)
+/// Webhooks:RepairAfter                           "00:02:00" (an alert still unmapped this long is retried by the sweep)
+/// Webhooks:{source}:Secrets:0                    HMAC secret (a second one, :1, during rotation)
+/// Webhooks:{source}:Tokens:0                     bearer token (a second one, :1, during rotation)
+/// Webhooks:{source}:SignatureHeader              signature header name (grafana only; default X-Grafana-Alerting-Signature)
+/// Webhooks:{source}:TimestampHeader              timestamp header name (grafana only; see GrafanaVerifier)
 /// </code>
 /// {source} is one of <see cref="WebhookSourceNames.All"/>. The key is matched ignoring case, '-' and '_', so
 /// "azure-monitor" may be written "AzureMonitor" or "azure_monitor" where a hyphen is not allowed (Linux app settings).
+/// Every child of the section that is not one of <see cref="SettingNames"/> is a source: the host binds the settings
+/// with the configuration binder and puts each other child into <see cref="Sources"/> (a typo fails validation).
 /// </summary>
 public sealed class WebhookOptions
 {
@@ -26,7 +30,24 @@ public sealed class WebhookOptions
     /// <summary>Largest body accepted. The endpoint should stop reading past this (413); parsing refuses it too.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
-    public Dictionary<string, WebhookSourceOptions> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Failed verifications recorded in the delivery log per source and minute (per instance); further failures in
+    /// that minute are only counted. Unauthenticated requests must not be able to fill the store.
+    /// </summary>
+    public int FailedAttemptsLoggedPerMinute { get; set; } = 20;
+
+    /// <summary>An alert stored but still not mapped onto an incident after this long is mapped again by the repair sweep.</summary>
+    public TimeSpan RepairAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The keys of the section that are settings; every other key is a source.</summary>
+    public static IReadOnlyList<string> SettingNames { get; } =
+        [nameof(ReplayWindow), nameof(MaxBodyBytes), nameof(FailedAttemptsLoggedPerMinute), nameof(RepairAfter)];
+
+    /// <summary>
+    /// Settings per source, keyed by the configuration key (<c>Webhooks:{source}</c>). Not settable, so that the
+    /// configuration binder never takes it for a key of its own ("Webhooks:Sources"): the host fills it.
+    /// </summary>
+    public Dictionary<string, WebhookSourceOptions> Sources { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The settings of a source, matching its configuration key ignoring case, '-' and '_'; null when absent.</summary>
     public WebhookSourceOptions? GetSource(string sourceName)
@@ -87,11 +108,25 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add("Webhooks:MaxBodyBytes must be positive.");
         }
 
+        if (options.FailedAttemptsLoggedPerMinute < 0)
+        {
+            failures.Add("Webhooks:FailedAttemptsLoggedPerMinute must not be negative.");
+        }
+
+        if (options.RepairAfter <= TimeSpan.Zero)
+        {
+            failures.Add("Webhooks:RepairAfter must be positive.");
+        }
+
         foreach (var key in options.Sources.Keys)
         {
-            if (WebhookSourceNames.Find(key) is null)
+            if (string.Equals(key, "Sources", StringComparison.OrdinalIgnoreCase))
             {
-                failures.Add($"Webhooks:Sources:{key} is not a known source ({string.Join(", ", WebhookSourceNames.All)}).");
+                failures.Add("Webhooks:Sources:{source} is the old layout: write Webhooks:{source}:Secrets / Webhooks:{source}:Tokens.");
+            }
+            else if (WebhookSourceNames.Find(key) is null)
+            {
+                failures.Add($"Webhooks:{key} is neither a setting ({string.Join(", ", WebhookOptions.SettingNames)}) nor a known source ({string.Join(", ", WebhookSourceNames.All)}).");
             }
         }
 

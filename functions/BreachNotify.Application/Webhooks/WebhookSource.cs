@@ -37,11 +37,13 @@ public sealed partial class WebhookSource
 
     /// <param name="body">The raw request body, exactly as received.</param>
     /// <param name="header">Header lookup, case-insensitive, null when absent (see <see cref="WebhookHeaders"/>).</param>
-    public VerificationResult Verify(ReadOnlySpan<byte> body, Func<string, string?> header)
+    /// <param name="query">Query parameter lookup of the request URL, null when absent; only azure-monitor reads it (<c>?token=</c>).</param>
+    public VerificationResult Verify(ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?>? query = null)
     {
         ArgumentNullException.ThrowIfNull(header);
         var options = _options.CurrentValue;
-        var result = _verifier.Verify(body, header, options.GetSource(Name), _timeProvider.GetUtcNow(), options.ReplayWindow);
+        var result = _verifier.Verify(
+            body, header, query ?? WebhookHeaders.None, options.GetSource(Name), _timeProvider.GetUtcNow(), options.ReplayWindow);
         if (result != VerificationResult.Valid)
         {
             LogRejected(_logger, Name, result);

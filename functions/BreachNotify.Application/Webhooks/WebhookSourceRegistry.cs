@@ -26,7 +26,7 @@ public sealed class WebhookSourceRegistry
             Make(WebhookSourceNames.PagerDuty, new PagerDutyVerifier(), new PagerDutyParser()),
             Make(WebhookSourceNames.Grafana, new GrafanaVerifier(), new PrometheusAlertsParser(WebhookSourceNames.Grafana)),
             Make(WebhookSourceNames.Alertmanager, bearer, new PrometheusAlertsParser(WebhookSourceNames.Alertmanager)),
-            Make(WebhookSourceNames.AzureMonitor, bearer, new AzureMonitorParser()),
+            Make(WebhookSourceNames.AzureMonitor, new AzureMonitorTokenVerifier(), new AzureMonitorParser()),
             Make(WebhookSourceNames.GitHub, new GitHubVerifier(), new GitHubSecretScanningParser()),
             Make(WebhookSourceNames.Sentinel, bearer, new SentinelParser()),
             Make(WebhookSourceNames.Generic, new GenericVerifier(), new GenericParser()),
@@ -45,7 +45,7 @@ public static class WebhookServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the registry, the options validator (checked at start) and <see cref="TimeProvider.System"/> unless
-    /// one is registered. The host binds the options: <c>services.Configure&lt;WebhookOptions&gt;(configuration.GetSection("Webhooks"))</c>.
+    /// one is registered. The host binds the options (settings by name, every other child of "Webhooks" into <see cref="WebhookOptions.Sources"/>).
     /// </summary>
     public static IServiceCollection AddWebhookSources(this IServiceCollection services)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using BreachNotify.Domain.Common;
+using BreachNotify.Domain.Deadlines;
 using BreachNotify.Domain.Risk;
 
 namespace BreachNotify.Domain.Incidents;
@@ -41,6 +42,12 @@ public sealed record IncidentState
 
     /// <summary>The DPO's latest decision on notices; later notifications require it.</summary>
     public NotificationDecision? Decision { get; init; }
+
+    /// <summary>Notices that met deadline obligations (regime, obligation, when, reference).</summary>
+    public IReadOnlyList<ObligationMet> ObligationsMet { get; init; } = [];
+
+    /// <summary>Deadline reminders and escalations sent, so a sweep can skip them without reading the ledger.</summary>
+    public IReadOnlyList<ReminderSent> Reminders { get; init; } = [];
 
     /// <summary>Number of timeline entries recorded so far; the next entry gets <c>TimelineCount + 1</c>.</summary>
     public long TimelineCount { get; init; }
@@ -324,6 +331,96 @@ public sealed class Incident
         now = now.ToUniversalTime();
         State = State with { Status = IncidentStatus.Notified, UpdatedAt = now };
         Append("status-changed", [new("status", "confirmed", "notified")], null, null, actor, now);
+    }
+
+    public const int MaxReferenceLength = 500;
+
+    /// <summary>
+    /// Records that a notice to <paramref name="recipient"/> was sent (or an authority portal submission recorded) at
+    /// <paramref name="at"/>: in each regime of <paramref name="rules"/> (or only <paramref name="regime"/>), the next
+    /// obligation with that recipient (<see cref="DeadlineCalculator.NextToMeet"/>) is met. Idempotent: the same
+    /// recipient and reference (or, without a reference, the same instant) again changes nothing.
+    /// </summary>
+    /// <returns>The obligations met by this call (empty when it was a repeat or nothing was left to meet).</returns>
+    public IReadOnlyList<ObligationMet> MarkNoticeSent(DeadlineRules rules, RecipientKind recipient, DateTimeOffset at, string? reference, Actor actor, DateTimeOffset now, string? regime = null)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(actor);
+        now = now.ToUniversalTime();
+        at = at.ToUniversalTime();
+        var errors = new FieldErrors();
+        if (!Enum.IsDefined(recipient)) errors.Add("recipient", "Unknown recipient kind.");
+        if (at > now) errors.Add("sentAt", "Cannot be in the future.");
+        var reference2 = ValidateText(reference, "reference", MaxReferenceLength, errors);
+        if (regime is not null && rules.FindRegime(regime) is null) errors.Add("regime", $"Regime '{regime}' is not enabled.");
+        errors.ThrowIfAny();
+
+        var repeat = State.ObligationsMet.Any(m => m.Recipient == recipient &&
+            (reference2 is not null ? m.Reference == reference2 : m.Reference is null && m.MetAt == at));
+        if (repeat) return [];
+
+        var met = new List<ObligationMet>();
+        foreach (var r in rules.Regimes.Where(r => regime is null || r.Id == regime))
+        {
+            var o = DeadlineCalculator.NextToMeet(State, r, recipient);
+            if (o is not null) met.Add(new ObligationMet(r.Id, o.Id, recipient, at, reference2, actor.Name));
+        }
+        if (met.Count == 0) return [];
+        State = State with { ObligationsMet = [.. State.ObligationsMet, .. met], UpdatedAt = now };
+        Append("obligations-met", met.Select(m => new FieldChange($"{m.Regime}/{m.Obligation}", null, Format(m.MetAt))).ToList(), reference2, null, actor, now);
+        return met;
+    }
+
+    /// <summary>Records a reminder on the incident and its timeline. Idempotent by <see cref="ReminderSent.Key"/>.</summary>
+    public bool RecordReminder(ReminderSent reminder, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(reminder);
+        if (State.Reminders.Any(r => r.Key == reminder.Key)) return false;
+        now = now.ToUniversalTime();
+        State = State with { Reminders = [.. State.Reminders, reminder], UpdatedAt = now };
+        var action = reminder.Kind switch
+        {
+            ReminderKind.Escalation => "deadline-escalated",
+            ReminderKind.Unconfirmed => "unconfirmed-reminder",
+            _ => "deadline-reminder",
+        };
+        var changes = new List<FieldChange>();
+        if (reminder.Regime is not null) changes.Add(new("obligation", null, $"{reminder.Regime}/{reminder.Obligation}"));
+        if (reminder.DueAt is not null) changes.Add(new("dueAt", null, Format(reminder.DueAt)));
+        if (reminder.Threshold is { } t) changes.Add(new("threshold", null, ThresholdText(t)));
+        changes.Add(new("recipients", null, reminder.Recipients.ToString(CultureInfo.InvariantCulture)));
+        var note = reminder.Skipped.Count > 0 ? "Less urgent reminders passed over: " + string.Join(", ", reminder.Skipped) + "." : null;
+        if (reminder.Recipients == 0) note = (note is null ? "" : note + " ") + "No recipients configured (owner e-mail, Organisation:Dpo:Email, Escalation:Recipients).";
+        Append(action, changes, note, null, actor, now);
+        return true;
+    }
+
+    public static string ThresholdText(TimeSpan t)
+        => t.TotalHours >= 1 && t.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)t.TotalHours}h" : $"{(long)t.TotalMinutes}m";
+
+    /// <summary>
+    /// Records what a monitor reported about the external alert behind this incident (action "monitor-update").
+    /// With <paramref name="source"/> the incident's source follows the monitor (severity, link; the change is on the
+    /// entry); nothing else is touched: status, awareness and facts are a person's call, since an alert is a detection,
+    /// not awareness of a breach (Art 33(1); EDPB Guidelines 9/2022 §§ 31-33). Allowed in every status, so that news
+    /// about a closed or dismissed incident still reaches its record.
+    /// </summary>
+    public TimelineEntry RecordMonitorUpdate(IncidentSource? source, IReadOnlyList<FieldChange> changes, string? note, string? details, Actor actor, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(actor);
+        now = now.ToUniversalTime();
+        var list = new List<FieldChange>(changes);
+        if (source is not null)
+        {
+            if (source.Kind != State.Source.Kind || source.ExternalId != State.Source.ExternalId)
+                throw new ArgumentException("A monitor update must come from the incident's own source and external id.", nameof(source));
+            Track(list, "severity", State.Source.Severity, source.Severity);
+            Track(list, "link", State.Source.Link, source.Link);
+            State = State with { Source = source };
+        }
+        State = State with { UpdatedAt = now };
+        return Append("monitor-update", list, note, details, actor, now);
     }
 
     /// <summary>Appends an entry recorded by another part of the system (assessment, decision, reminder, monitor update...).</summary>

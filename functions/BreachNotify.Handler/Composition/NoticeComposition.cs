@@ -1,5 +1,6 @@
 using BreachNotify.Adapters.EmbeddedQueue;
 using BreachNotify.Application.Notices;
+using BreachNotify.Application.Organisation;
 using BreachNotify.Application.Notices.Authorities;
 using BreachNotify.Application.Notices.Jobs;
 using BreachNotify.Application.Notices.Recipients;
@@ -19,16 +20,18 @@ public static class NoticeComposition
             .Configure(o => { if ((configuration["Storage:Provider"] ?? StorageOptions.Sqlite) == StorageOptions.Sqlite) o.ImportParallelism = 1; })
             .Bind(configuration.GetSection(NoticeOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Notices settings are invalid (see Notices:* in the README).").ValidateOnStart();
-        services.AddOptions<OrganisationOptions>().Bind(configuration.GetSection(OrganisationOptions.SectionName))
-            .Validate(o => !o.Validate().Any(), "Organisation settings are invalid (see Organisation:* in the README).").ValidateOnStart();
+        // The Organisation section is bound by the deadlines composition; notices add their own checks.
+        services.AddOptions<OrganisationOptions>()
+            .Validate(o => !OrganisationNoticeSettings.Validate(o).Any(), "Organisation settings for notices are invalid (Organisation:LeadAuthority must be in GET /api/authorities; AuthorityNoticeEmail and PublicNoticeEmail must be e-mail addresses).")
+            .ValidateOnStart();
         services.AddBreachNotifyEmail(configuration);
         services.AddBreachNotifyQueue(configuration, mode);
 
         services.AddSingleton(SupervisoryAuthorityRegistry.Default);
         services.AddSingleton(NoticeTemplateCatalog.Default);
         services.AddSingleton(sp => new NoticeComposer(sp.GetRequiredService<IOptions<OrganisationOptions>>().Value, sp.GetRequiredService<SupervisoryAuthorityRegistry>(), sp.GetRequiredService<NoticeTemplateCatalog>()));
-        // Switch to the deadlines feature's implementation when it lands.
-        services.AddSingleton<INoticeObligations, GdprNoticeObligations>();
+        // Deadline rules come from the deadlines feature (regimes, obligations met).
+        services.AddSingleton<INoticeObligations, DeadlineNoticeObligations>();
         services.AddSingleton<RecipientRepository>();
         services.AddSingleton<RecipientImporter>();
         services.AddSingleton<NoticeContentService>();

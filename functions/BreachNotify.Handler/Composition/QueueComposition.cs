@@ -60,12 +60,16 @@ public static class QueueComposition
         {
             var q = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
             if (q.Provider == QueueOptions.Embedded) return sp.GetRequiredService<StoreNoticeQueue>();
-            var s = sp.GetRequiredService<IOptions<ServiceBusSettings>>().Value;
-            var options = new ServiceBusRestClientOptions { QueueName = q.Name, TimeProvider = sp.GetRequiredService<TimeProvider>() };
-            if (!string.IsNullOrWhiteSpace(s.ConnectionString)) return new ServiceBusNoticeQueue(new ServiceBusRestClient(s.ConnectionString, options));
-            options.FullyQualifiedNamespace = s.FullyQualifiedNamespace;
-            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = s.ClientId });
-            return new ServiceBusNoticeQueue(new ServiceBusRestClient(credential, options));
+            // Built on first use, so that a missing setting is reported by the start-up validation, by name.
+            return new LazyNoticeQueue(() =>
+            {
+                var s = sp.GetRequiredService<IOptions<ServiceBusSettings>>().Value;
+                var options = new ServiceBusRestClientOptions { QueueName = q.Name, TimeProvider = sp.GetRequiredService<TimeProvider>() };
+                if (!string.IsNullOrWhiteSpace(s.ConnectionString)) return new ServiceBusNoticeQueue(new ServiceBusRestClient(s.ConnectionString, options));
+                options.FullyQualifiedNamespace = s.FullyQualifiedNamespace;
+                var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = string.IsNullOrWhiteSpace(s.ClientId) ? null : s.ClientId });
+                return new ServiceBusNoticeQueue(new ServiceBusRestClient(credential, options));
+            });
         });
         return services;
     }
@@ -84,4 +88,14 @@ public static class QueueComposition
                 : ValidateOptionsResult.Success;
         }
     }
+}
+
+/// <summary>Creates the real queue on first use.</summary>
+public sealed class LazyNoticeQueue(Func<INoticeQueue> create) : INoticeQueue
+{
+    private readonly Lazy<INoticeQueue> _queue = new(create);
+
+    public INoticeQueue Inner => _queue.Value;
+
+    public Task EnqueueAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken = default) => _queue.Value.EnqueueAsync(messages, cancellationToken);
 }

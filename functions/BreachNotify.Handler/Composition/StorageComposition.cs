@@ -1,3 +1,4 @@
+using BreachNotify.Adapters.AzureTables;
 using BreachNotify.Adapters.Sqlite;
 using BreachNotify.Application.Storage;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,10 @@ public static class StorageComposition
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Storage:Sqlite:Path is required.")
             .ValidateOnStart();
 
+        services.AddOptions<AzureTableStoreOptions>().Bind(configuration.GetSection(AzureTableStoreOptions.SectionName))
+            .Validate(o => string.IsNullOrEmpty(o.TablePrefix) || o.TablePrefix.All(char.IsAsciiLetterOrDigit), "Storage:Tables:TablePrefix must be letters and digits.")
+            .ValidateOnStart();
+
         services.AddSingleton<ITableStore>(sp =>
         {
             var provider = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
@@ -35,8 +40,13 @@ public static class StorageComposition
                     var env = sp.GetRequiredService<IHostEnvironment>();
                     var path = Path.IsPathRooted(o.Path) ? o.Path : Path.Combine(env.ContentRootPath, o.Path);
                     return new SqliteTableStore(path, sp.GetRequiredService<TimeProvider>(), o.BusyTimeout);
+                case StorageOptions.AzureTables:
+                    var t = sp.GetRequiredService<IOptions<AzureTableStoreOptions>>().Value;
+                    if (string.IsNullOrWhiteSpace(t.Endpoint) && string.IsNullOrWhiteSpace(t.ConnectionString))
+                        throw new InvalidOperationException("Storage:Provider=AzureTables needs Storage:Tables:Endpoint (managed identity) or Storage:Tables:ConnectionString.");
+                    return AzureTableStore.Create(t, sp.GetRequiredService<TimeProvider>());
                 default:
-                    throw new InvalidOperationException($"Storage provider '{provider}' is not available in this build.");
+                    throw new InvalidOperationException($"Unknown storage provider '{provider}'.");
             }
         });
         return services;

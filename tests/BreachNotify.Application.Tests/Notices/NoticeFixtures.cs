@@ -1,3 +1,4 @@
+using BreachNotify.Application.Organisation;
 using BreachNotify.Application.Notices;
 using BreachNotify.Application.Notices.Authorities;
 using BreachNotify.Application.Notices.Templates;
@@ -11,7 +12,7 @@ public static class NoticeFixtures
 {
     public static readonly DateTimeOffset Aware = new(2026, 3, 27, 10, 15, 0, TimeSpan.FromHours(1));
 
-    public static OrganisationOptions Organisation() => new()
+    public static OrganisationOptions Org() => new()
     {
         Name = "Acme B.V.",
         Dpo = new DpoOptions { Name = "Dana Privacy", Email = "dpo@acme.example", Phone = "+31 20 123 4567" },
@@ -66,5 +67,5 @@ public static class NoticeFixtures
     public static Dictionary<string, NoticeTexts> AllTexts() => NoticeLanguages.All.ToDictionary(l => l, Texts);
 
     public static NoticeComposer Composer(OrganisationOptions? organisation = null)
-        => new(organisation ?? Organisation(), SupervisoryAuthorityRegistry.Default, NoticeTemplateCatalog.Default);
+        => new(organisation ?? Org(), SupervisoryAuthorityRegistry.Default, NoticeTemplateCatalog.Default);
 }

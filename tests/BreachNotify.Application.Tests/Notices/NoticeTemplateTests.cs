@@ -49,7 +49,7 @@ public sealed class NoticeTemplateTests
     [MemberData(nameof(KindsAndLanguages))]
     public void A_missing_fact_is_named(string kind, string language)
     {
-        var organisation = Organisation();
+        var organisation = Org();
         organisation.Dpo.Email = null;
         var texts = AllTexts();
         texts[language] = texts[language] with { Measures = null };
@@ -139,7 +139,7 @@ public sealed class NoticeTemplateTests
     {
         var texts = AllTexts();
         texts["en"] = texts["en"] with { Summary = "<script>alert('x')</script> & more\nsecond line" };
-        var organisation = Organisation();
+        var organisation = Org();
         organisation.Name = "Acme <b>Bold</b>";
         var notice = Composer(organisation).Render(new NoticeRequest(Incident(), texts, NoticeKinds.DataSubjects, "en", NoticePhases.Initial, null));
 

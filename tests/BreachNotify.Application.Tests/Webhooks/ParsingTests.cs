@@ -1,4 +1,4 @@
-using BreachNotify.Application.Tests.Webhooks.Fixtures;
+using BreachNotify.Tests.Shared.Webhooks;
 using BreachNotify.Application.Webhooks;
 using static BreachNotify.Application.Tests.Webhooks.WebhookTestSupport;
 
@@ -287,6 +287,28 @@ public class ParsingTests
         Assert.Equal(new DateTimeOffset(2026, 5, 20, 15, 58, 0, TimeSpan.FromHours(2)), alert.DetectedAt);
         Assert.Equal(new Uri("https://dlp.example.org/events/0001"), alert.Link);
         AssertContext(alert, ("system", "crm"), ("environment", "production"));
+    }
+
+    [Fact]
+    public void Event_time_orders_deliveries_where_the_payload_carries_one()
+    {
+        Assert.Equal(new DateTimeOffset(2020, 10, 2, 18, 45, 22, 169, TimeSpan.Zero), Assert.Single(Parse("pagerduty", VendorSamples.PagerDutyTriggered)).ChangedAt);
+
+        var alertmanager = Parse("alertmanager", VendorSamples.AlertmanagerFiringAndResolved);
+        Assert.Equal(new DateTimeOffset(2026, 5, 20, 13, 52, 10, 123, TimeSpan.Zero), alertmanager[0].ChangedAt); // firing: startsAt
+        Assert.Equal(new DateTimeOffset(2026, 5, 20, 13, 55, 0, TimeSpan.Zero), alertmanager[1].ChangedAt); // resolved: endsAt
+
+        Assert.Equal(new DateTimeOffset(2019, 3, 22, 14, 3, 16, TimeSpan.Zero).AddTicks(2_246_313),
+            Assert.Single(Parse("azure-monitor", VendorSamples.AzureMonitorMetricResolved)).ChangedAt); // resolvedDateTime
+
+        Assert.Equal(new DateTimeOffset(2026, 5, 20, 13, 45, 12, TimeSpan.Zero),
+            Assert.Single(Parse("github", VendorSamples.GitHubSecretScanningCreated, GitHubHeaders())).ChangedAt); // updated_at
+        var githubResolved = With(With(VendorSamples.GitHubSecretScanningCreated, "action", "resolved"), "alert.resolved_at", "2026-05-21T08:00:00Z");
+        Assert.Equal(new DateTimeOffset(2026, 5, 21, 8, 0, 0, TimeSpan.Zero), Assert.Single(Parse("github", githubResolved, GitHubHeaders())).ChangedAt);
+
+        Assert.Equal(new DateTimeOffset(2019, 1, 1, 13, 15, 30, TimeSpan.Zero), Assert.Single(Parse("sentinel", VendorSamples.SentinelIncidentCreated)).ChangedAt);
+
+        Assert.Null(Assert.Single(Parse("generic", VendorSamples.GenericTriggered)).ChangedAt);
     }
 
     [Fact]

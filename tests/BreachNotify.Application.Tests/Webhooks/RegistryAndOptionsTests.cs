@@ -38,6 +38,8 @@ public class RegistryAndOptionsTests
 
         Assert.Equal(TimeSpan.FromMinutes(5), options.ReplayWindow);
         Assert.Equal(1024 * 1024, options.MaxBodyBytes);
+        Assert.Equal(20, options.FailedAttemptsLoggedPerMinute);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.RepairAfter);
         Assert.Empty(options.Sources);
     }
 
@@ -70,7 +72,26 @@ public class RegistryAndOptionsTests
         var result = validator.Validate(null, bad);
         Assert.True(result.Failed);
         Assert.Equal(3, result.Failures!.Count());
-        Assert.Contains(result.Failures!, f => f.Contains("Webhooks:Sources:githib", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Webhooks:githib is neither a setting", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validator_points_the_old_sources_layout_to_the_new_keys_and_checks_the_intake_limits()
+    {
+        var result = new WebhookOptionsValidator().Validate(null, new WebhookOptions
+        {
+            FailedAttemptsLoggedPerMinute = -1,
+            RepairAfter = TimeSpan.Zero,
+            Sources = { ["Sources"] = new() },
+        });
+
+        Assert.Equal(
+            [
+                "Webhooks:FailedAttemptsLoggedPerMinute must not be negative.",
+                "Webhooks:RepairAfter must be positive.",
+                "Webhooks:Sources:{source} is the old layout: write Webhooks:{source}:Secrets / Webhooks:{source}:Tokens.",
+            ],
+            result.Failures!);
     }
 
     [Fact]

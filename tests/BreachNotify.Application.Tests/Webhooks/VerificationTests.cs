@@ -1,5 +1,5 @@
 using System.Globalization;
-using BreachNotify.Application.Tests.Webhooks.Fixtures;
+using BreachNotify.Tests.Shared.Webhooks;
 using BreachNotify.Application.Webhooks;
 using static BreachNotify.Application.Tests.Webhooks.WebhookTestSupport;
 
@@ -119,6 +119,29 @@ public class VerificationTests
         Assert.Equal(
             VerificationResult.NotConfigured,
             Verify(source, Options(source, new WebhookSourceOptions { Secrets = [Secret] }), Body, Signed(source, Secret, Body)));
+
+    [Fact]
+    public void Azure_monitor_token_may_ride_in_the_url_since_action_groups_send_no_custom_headers()
+    {
+        var options = Configured("azure-monitor", OldToken, Token);
+        var source = Source("azure-monitor", options);
+
+        Assert.Equal(VerificationResult.Valid, source.Verify(Body, WebhookHeaders.None, Headers(("token", Token))));
+        Assert.Equal(VerificationResult.Valid, source.Verify(Body, WebhookHeaders.None, Headers(("token", OldToken))));
+        Assert.Equal(VerificationResult.Invalid, source.Verify(Body, WebhookHeaders.None, Headers(("token", "not-the-token"))));
+        Assert.Equal(VerificationResult.MissingCredentials, source.Verify(Body, WebhookHeaders.None, Headers(("code", "function-key"))));
+        // A presented Authorization header decides: a wrong one is not rescued by a right query token.
+        Assert.Equal(VerificationResult.Invalid, source.Verify(Body, Headers(("Authorization", "Bearer wrong")), Headers(("token", Token))));
+        Assert.Equal(VerificationResult.NotConfigured, Source("azure-monitor", new WebhookOptions()).Verify(Body, WebhookHeaders.None, Headers(("token", Token))));
+    }
+
+    [Theory]
+    [InlineData("alertmanager")]
+    [InlineData("sentinel")]
+    public void Other_token_sources_do_not_read_the_query(string source) =>
+        Assert.Equal(
+            VerificationResult.MissingCredentials,
+            Source(source, Configured(source, Token)).Verify(Body, WebhookHeaders.None, Headers(("token", Token))));
 
     [Theory]
     [InlineData("generic")]

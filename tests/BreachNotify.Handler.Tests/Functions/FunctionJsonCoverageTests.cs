@@ -17,12 +17,13 @@ public sealed class FunctionJsonCoverageTests : IDisposable
 
     private static IReadOnlyList<FunctionDefinition> Functions => FunctionCatalog.ReadFunctions(RepoPaths.FunctionApp);
 
-    private List<(string Pattern, IReadOnlyList<string> Methods)> Endpoints()
+    private List<(string Pattern, IReadOnlyList<string> Methods, bool Anonymous)> Endpoints()
     {
         _ = _factory.Server; // start the app
         var source = _factory.Services.GetRequiredService<EndpointDataSource>();
         return source.Endpoints.OfType<RouteEndpoint>()
-            .Select(e => ("/" + e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? (IReadOnlyList<string>)[]))
+            .Select(e => ("/" + e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? (IReadOnlyList<string>)[],
+                e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null))
             .ToList();
     }
 
@@ -55,10 +56,15 @@ public sealed class FunctionJsonCoverageTests : IDisposable
         {
             // Forwarding applies only to exactly one httpTrigger in and one http out (platform.md §2).
             Assert.Equal(["httpTrigger", "http"], f.BindingTypes);
-            Assert.Equal("function", f.AuthLevel);
             Assert.False(string.IsNullOrEmpty(f.Route), $"{f.Name} has no route");
             var served = endpoints.Where(e => Covers(f, e.Pattern)).ToList();
             Assert.True(served.Count > 0, $"{f.Name}: no endpoint under /api/{f.Route}");
+            // Function keys guard everything, except a function whose every endpoint is anonymous by design (the
+            // dashboard's static files: a browser cannot add a key to <script src>; they hold no data).
+            if (f.AuthLevel == "anonymous")
+                Assert.All(served, e => Assert.True(e.Anonymous, $"{f.Name} is anonymous but {e.Pattern} needs a key"));
+            else
+                Assert.Equal("function", f.AuthLevel);
             foreach (var method in f.Methods)
                 Assert.True(served.Any(e => e.Methods.Contains(method)), $"{f.Name}: no {method} endpoint under /api/{f.Route}");
             foreach (var e in served)
@@ -72,7 +78,7 @@ public sealed class FunctionJsonCoverageTests : IDisposable
     public void Every_api_route_is_reachable_through_an_http_function()
     {
         var https = Functions.Where(f => f.TriggerType == "httpTrigger").ToList();
-        foreach (var (pattern, _) in Endpoints().Where(e => e.Pattern.StartsWith("/api/", StringComparison.Ordinal)))
+        foreach (var (pattern, _, _) in Endpoints().Where(e => e.Pattern.StartsWith("/api/", StringComparison.Ordinal)))
             Assert.True(https.Any(f => Covers(f, pattern)), $"{pattern} is not reachable under the Functions host: add or widen a function route");
     }
 

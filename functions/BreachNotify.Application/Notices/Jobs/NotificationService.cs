@@ -1,3 +1,4 @@
+using BreachNotify.Application.Organisation;
 using System.Globalization;
 using System.Text.Json;
 using BreachNotify.Application.Common;
@@ -51,7 +52,6 @@ public sealed partial class NotificationService(
     INoticeQueue queue,
     IOptions<NoticeOptions> options,
     IOptions<OrganisationOptions> organisation,
-    IOptions<EmailFromOptions> from,
     TimeProvider time,
     ILogger<NotificationService> logger)
 {
@@ -112,8 +112,6 @@ public sealed partial class NotificationService(
             if (string.IsNullOrWhiteSpace(address)) throw new DomainValidationException(setting, "Configure the address this notice is e-mailed to.");
             direct = new EmailAddressRecord(address.Trim(), kind == NoticeKinds.Authority ? composer.LeadAuthority?.Name : org.Name);
         }
-        if (string.IsNullOrWhiteSpace(from.Value.Address) && string.IsNullOrWhiteSpace(org.Dpo.Email))
-            throw new DomainValidationException("Email:From:Address", "Configure the sender address of notices (or Organisation:Dpo:Email).");
         var texts = await content.GetAsync(incidentId, cancellationToken);
         var rendered = languages.Select(l => composer.Render(new NoticeRequest(state, texts, kind, l, phase, reasons))).ToList();
 

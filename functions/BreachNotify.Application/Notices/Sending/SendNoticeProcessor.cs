@@ -1,3 +1,4 @@
+using BreachNotify.Application.Organisation;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
@@ -46,12 +47,12 @@ public sealed record SendResult(SendOutcome Outcome, string Log)
 /// </summary>
 public sealed partial class SendNoticeProcessor(
     ITableStore store,
-    IEmailSender email,
+    IEmailSender sender,
     IncidentService incidents,
     NotificationService notifications,
     IOptions<NoticeOptions> options,
     IOptions<OrganisationOptions> organisation,
-    IOptions<EmailFromOptions> from,
+    IOptions<EmailOptions> email,
     TimeProvider time,
     ILogger<SendNoticeProcessor> logger)
 {
@@ -114,10 +115,9 @@ public sealed partial class SendNoticeProcessor(
             return await FinishAsync(job, incidentId, notificationId, sent: false, null, "No recipient of this job exists any more.", null, notice, 0, cancellationToken);
 
         var org = organisation.Value;
-        var fromAddress = string.IsNullOrWhiteSpace(from.Value.Address) ? org.Dpo.Email! : from.Value.Address!;
         var mail = new EmailMessage(
             jobId,
-            new EmailAddress(fromAddress, string.IsNullOrWhiteSpace(from.Value.Name) ? org.Name : from.Value.Name),
+            email.Value.FromAddress,
             notice.Subject, notice.Text, notice.Html, recipients,
             string.IsNullOrWhiteSpace(org.Dpo.Email) ? null : new EmailAddress(org.Dpo.Email, org.Dpo.Name),
             new Dictionary<string, string> { ["incidentId"] = incidentId, ["notificationId"] = notificationId, ["jobId"] = jobId },
@@ -127,7 +127,7 @@ public sealed partial class SendNoticeProcessor(
         EmailSendResult result;
         try
         {
-            result = await email.SendAsync(mail, cancellationToken);
+            result = await sender.SendAsync(mail, cancellationToken);
         }
         catch (EmailTransientException ex)
         {

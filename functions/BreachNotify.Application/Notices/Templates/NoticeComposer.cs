@@ -1,3 +1,4 @@
+using BreachNotify.Application.Organisation;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -51,7 +52,7 @@ public sealed class NoticeComposer(OrganisationOptions organisation, Supervisory
     {
         var s = r.Incident;
         var lex = NoticeLexicon.For(r.Language);
-        OrganisationOptions.TryFindTimeZone(organisation.TimeZone, out var zone);
+        organisation.TryResolveTimeZone(out var zone);
         var m = new NoticeModel();
         m.Set("org", organisation.Name, "Organisation:Name");
         m.Set("dpoName", organisation.Dpo.Name, "Organisation:Dpo:Name");

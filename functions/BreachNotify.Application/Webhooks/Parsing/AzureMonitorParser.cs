@@ -54,7 +54,10 @@ internal sealed class AzureMonitorParser : IWebhookPayloadParser
                 Severity: AlertSeverity.Normalize(severity),
                 DetectedAt: firedAt,
                 Link: Link(OptionalString(essentials, "investigationLink")),
-                Context: context),
+                Context: context)
+            {
+                ChangedAt = status == AlertStatus.Resolved ? OptionalTimestamp(essentials, "resolvedDateTime") : firedAt,
+            },
         ];
     }
 }

@@ -72,7 +72,11 @@ internal sealed class GitHubSecretScanningParser : IWebhookPayloadParser
                 Severity: string.Equals(validity, "active", StringComparison.Ordinal) ? AlertSeverity.Critical : AlertSeverity.High,
                 DetectedAt: createdAt,
                 Link: Link(htmlUrl),
-                Context: context),
+                Context: context)
+            {
+                ChangedAt = (action == "resolved" ? OptionalTimestamp(alert, "resolved_at") : null)
+                    ?? OptionalTimestamp(alert, "updated_at") ?? createdAt,
+            },
         ];
     }
 }

@@ -52,7 +52,7 @@ internal sealed class PagerDutyParser : IWebhookPayloadParser
                 Severity: AlertSeverity.Normalize(priority, AlertSeverity.Normalize(urgency)),
                 DetectedAt: detectedAt,
                 Link: Link(OptionalString(data, "html_url")),
-                Context: context),
+                Context: context) { ChangedAt = occurredAt },
         ];
     }
 

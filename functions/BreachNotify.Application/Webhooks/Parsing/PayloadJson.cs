@@ -78,6 +78,10 @@ internal static class PayloadJson
             : throw WebhookPayloadException.Invalid(path, "an ISO 8601 date-time with an offset");
     }
 
+    /// <summary>A date-time with an offset, or null when absent, unreadable or the zero value Alertmanager sends for "not yet".</summary>
+    public static DateTimeOffset? OptionalTimestamp(JsonElement parent, string name) =>
+        OptionalString(parent, name) is { } text && TryParseTimestamp(text, out var timestamp) && timestamp.Year > 1 ? timestamp : null;
+
     public static bool TryParseTimestamp(string text, out DateTimeOffset timestamp)
     {
         timestamp = default;

@@ -70,6 +70,9 @@ internal sealed class PrometheusAlertsParser(string source) : IWebhookPayloadPar
             Severity: AlertSeverity.Normalize(labels.GetValueOrDefault("severity")),
             DetectedAt: startsAt,
             Link: Link(OptionalString(alert, "generatorURL")),
-            Context: context);
+            Context: context)
+        {
+            ChangedAt = status == AlertStatus.Resolved ? OptionalTimestamp(alert, "endsAt") : startsAt,
+        };
     }
 }

@@ -62,7 +62,7 @@ internal sealed class SentinelParser : IWebhookPayloadParser
                 Severity: AlertSeverity.Normalize(severity),
                 DetectedAt: createdAt,
                 Link: Link(OptionalString(properties, "incidentUrl")),
-                Context: context),
+                Context: context) { ChangedAt = OptionalTimestamp(properties, "lastModifiedTimeUtc") },
         ];
     }
 }

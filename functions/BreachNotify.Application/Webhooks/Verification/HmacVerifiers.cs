@@ -12,7 +12,7 @@ internal sealed class PagerDutyVerifier : IWebhookVerifier
     public const string SignatureHeader = "X-PagerDuty-Signature";
 
     public VerificationResult Verify(
-        ReadOnlySpan<byte> body, Func<string, string?> header, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
+        ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
         HmacListVerifier.Verify(body, header, options, SignatureHeader, "v1=");
 }
 
@@ -25,7 +25,7 @@ internal sealed class GitHubVerifier : IWebhookVerifier
     public const string SignatureHeader = "X-Hub-Signature-256";
 
     public VerificationResult Verify(
-        ReadOnlySpan<byte> body, Func<string, string?> header, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
+        ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
         HmacListVerifier.Verify(body, header, options, SignatureHeader, "sha256=");
 }
 
@@ -40,7 +40,7 @@ internal sealed class GenericVerifier : IWebhookVerifier
     public const string TimestampHeader = "X-BreachNotify-Timestamp";
 
     public VerificationResult Verify(
-        ReadOnlySpan<byte> body, Func<string, string?> header, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
+        ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
     {
         var secrets = options?.ActiveSecrets ?? [];
         if (secrets.Count == 0)
@@ -76,7 +76,7 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
     public const string DefaultTimestampHeader = "X-Grafana-Alerting-Signature-Timestamp";
 
     public VerificationResult Verify(
-        ReadOnlySpan<byte> body, Func<string, string?> header, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
+        ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
     {
         var secrets = options?.ActiveSecrets ?? [];
         if (secrets.Count == 0)

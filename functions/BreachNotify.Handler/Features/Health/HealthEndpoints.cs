@@ -14,7 +14,16 @@ public static class HealthEndpoints
         return app;
     }
 
-    public static Ok<HealthResponse> Ready(Hosting.HostingMode mode, IConfiguration configuration) => Health(mode, configuration);
+    /// <summary>
+    /// Readiness: always 200 under the Functions host. Standalone, a browser (Accept: text/html) is sent to the
+    /// dashboard; tools and probes still get the JSON.
+    /// </summary>
+    public static Results<Ok<HealthResponse>, RedirectHttpResult> Ready(Hosting.HostingMode mode, IConfiguration configuration, HttpRequest request)
+    {
+        if (mode.Standalone && request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase)))
+            return TypedResults.Redirect(Dashboard.DashboardEndpoints.UiPath);
+        return Health(mode, configuration);
+    }
 
     public static Ok<HealthResponse> Health(Hosting.HostingMode mode, IConfiguration configuration)
         => TypedResults.Ok(new HealthResponse(

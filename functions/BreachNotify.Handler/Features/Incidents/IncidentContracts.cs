@@ -1,6 +1,7 @@
 using BreachNotify.Domain.Incidents;
 using BreachNotify.Domain.Risk;
 using BreachNotify.Handler.Features.Assessments;
+using BreachNotify.Handler.Features.Deadlines;
 
 namespace BreachNotify.Handler.Features.Incidents;
 
@@ -55,10 +56,13 @@ public sealed class IncidentResponse
     public RiskAssessment? Assessment { get; init; }
     public DateTimeOffset? AssessedAt { get; init; }
     public NotificationDecision? Decision { get; init; }
+
+    /// <summary>Each enabled regime's obligations with due instants and status (docs/deadlines.md).</summary>
+    public IReadOnlyList<DeadlineResponse> Deadlines { get; init; } = [];
     public required string ETag { get; init; }
     public IReadOnlyList<TimelineEntryResponse>? Timeline { get; init; }
 
-    public static IncidentResponse From(IncidentState s, string etag, IReadOnlyList<TimelineEntry>? timeline) => new()
+    public static IncidentResponse From(IncidentState s, string etag, IReadOnlyList<TimelineEntry>? timeline, IReadOnlyList<DeadlineResponse>? deadlines = null) => new()
     {
         Id = s.Id,
         Title = s.Title,
@@ -81,6 +85,7 @@ public sealed class IncidentResponse
         Assessment = s.Assessment,
         AssessedAt = s.AssessedAt,
         Decision = s.Decision,
+        Deadlines = deadlines ?? [],
         ETag = etag,
         Timeline = timeline?.Select(ToResponse).ToList(),
     };

@@ -159,6 +159,8 @@ public static class IncidentEndpoints
     {
         var timeline = await incidents.GetTimelineAsync(stored.Incident.Id, ct);
         http.Response.Headers.ETag = stored.ETag;
-        return IncidentResponse.From(stored.Incident.State, stored.ETag, timeline);
+        var deadlines = http.RequestServices.GetRequiredService<Application.Deadlines.DeadlineService>()
+            .Compute(stored.Incident.State, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        return IncidentResponse.From(stored.Incident.State, stored.ETag, timeline, deadlines.Select(Deadlines.DeadlineResponse.From).ToList());
     }
 }

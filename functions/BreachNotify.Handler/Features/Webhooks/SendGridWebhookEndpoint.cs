@@ -14,7 +14,8 @@ public sealed record SendGridWebhookResponse(int Received, int Applied, int Dupl
 public static class SendGridWebhookEndpoint
 {
     public const string Route = "/api/webhooks/sendgrid";
-    public const string PublicKeySetting = "Webhooks:sendgrid:PublicKey";
+    public const string ConfigurationKey = "sendgrid";
+    public const string PublicKeySetting = "Webhooks:" + ConfigurationKey + ":PublicKey";
     public const long MaxBodyBytes = 8L * 1024 * 1024;
 
     public static RouteHandlerBuilder MapSendGridWebhook(this IEndpointRouteBuilder app)

@@ -42,7 +42,7 @@ public sealed class NoticeCompositionTests
         factory.Settings["Queue:Provider"] = "ServiceBus";
         factory.Settings["ServiceBus:ConnectionString"] = "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=a2V5";
         Assert.IsType<SendGridEmailSender>(factory.Services.GetRequiredService<IEmailSender>());
-        Assert.IsType<ServiceBusNoticeQueue>(factory.Services.GetRequiredService<INoticeQueue>());
+        Assert.IsType<ServiceBusNoticeQueue>(Assert.IsType<BreachNotify.Handler.Composition.LazyNoticeQueue>(factory.Services.GetRequiredService<INoticeQueue>()).Inner);
     }
 
     [Theory]

@@ -1,4 +1,4 @@
-namespace BreachNotify.Application.Tests.Webhooks.Fixtures;
+namespace BreachNotify.Tests.Shared.Webhooks;
 
 /// <summary>
 /// Sample deliveries, built from each vendor's documented sample payload (trimmed of fields we do not read, values

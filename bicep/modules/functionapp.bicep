@@ -1,0 +1,149 @@
+// Flex Consumption plan (FC1, Linux) and the function app running the BreachNotify custom handler.
+// Runtime 'custom': the package carries a self-contained linux-x64 handler (scripts/package.sh), started by the host
+// from host.json's customHandler.description; nothing depends on a .NET runtime in the image. See docs/deploy.md.
+// https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to
+param planName string
+param appName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageAccountName string
+param tableEndpoint string
+param tablePrefix string
+param deploymentContainerUrl string
+param serviceBusNamespace string
+param queueName string
+param applicationInsightsConnectionString string
+param keyVaultUri string
+param sendGridApiKeySecretUri string
+@description('Monitor sources with a credential in Key Vault (secret webhook-<source>).')
+param webhookSources array
+@description('API keys: [{ name, role, keySha256 }]; hashes only, never the keys.')
+param apiKeys array
+@description('{ name, dpoName, dpoEmail, leadAuthority, timeZone, dpoPhone?, authorityNoticeEmail? }')
+param organisation object
+param maximumInstanceCount int
+param instanceMemoryMB int
+
+// How each monitor source authenticates (functions/BreachNotify.Application/Webhooks/README.md): an HMAC secret
+// or a bearer token. Keys as in app settings: no hyphen (Linux), matched by the app ignoring case, '-' and '_'.
+var webhookCredentialKind = {
+  pagerduty: 'Secrets'
+  grafana: 'Secrets'
+  alertmanager: 'Tokens'
+  azuremonitor: 'Tokens'
+  github: 'Secrets'
+  sentinel: 'Tokens'
+  generic: 'Secrets'
+}
+
+// Read by the Functions host (identity-based connections), not by the handler.
+// https://learn.microsoft.com/azure/azure-functions/functions-reference#configure-an-identity-based-connection
+var hostSettings = [
+  { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+  { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusNamespace }
+  { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
+  { name: 'ServiceBusConnection__clientId', value: identityClientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+]
+
+// Read by the handler (functions/BreachNotify.Handler/Composition/SettingsCatalog.cs lists them all).
+var handlerSettings = [
+  { name: 'AZURE_CLIENT_ID', value: identityClientId }
+  { name: 'Storage__Provider', value: 'AzureTables' }
+  { name: 'Storage__Tables__Endpoint', value: tableEndpoint }
+  { name: 'Storage__Tables__ManagedIdentityClientId', value: identityClientId }
+  { name: 'Storage__Tables__TablePrefix', value: tablePrefix }
+  { name: 'Email__Provider', value: 'SendGrid' }
+  { name: 'SendGrid__ApiKey', value: '@Microsoft.KeyVault(SecretUri=${sendGridApiKeySecretUri})' }
+  { name: 'Queue__Provider', value: 'ServiceBus' }
+  { name: 'Queue__Name', value: queueName }
+  { name: 'ServiceBus__FullyQualifiedNamespace', value: serviceBusNamespace }
+  { name: 'Organisation__Name', value: organisation.name }
+  { name: 'Organisation__Dpo__Name', value: organisation.dpoName }
+  { name: 'Organisation__Dpo__Email', value: organisation.dpoEmail }
+  { name: 'Organisation__LeadAuthority', value: organisation.leadAuthority }
+  { name: 'Organisation__TimeZone', value: organisation.timeZone }
+]
+
+var optionalOrganisationSettings = concat(
+  contains(organisation, 'dpoPhone') ? [{ name: 'Organisation__Dpo__Phone', value: organisation.dpoPhone }] : [],
+  contains(organisation, 'authorityNoticeEmail') ? [{ name: 'Organisation__AuthorityNoticeEmail', value: organisation.authorityNoticeEmail }] : []
+)
+
+var apiKeySettings = flatten([for (k, i) in apiKeys: [
+  { name: 'Auth__ApiKeys__${i}__Name', value: k.name }
+  { name: 'Auth__ApiKeys__${i}__Role', value: k.role }
+  { name: 'Auth__ApiKeys__${i}__KeySha256', value: k.keySha256 }
+]])
+
+var webhookSettings = [for s in webhookSources: {
+  name: 'Webhooks__${toLower(s)}__${webhookCredentialKind[toLower(s)]}__0'
+  value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/webhook-${toLower(s)}/)'
+}]
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Key Vault references resolve with the user-assigned identity (the default would be a system-assigned one).
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: concat(hostSettings, handlerSettings, optionalOrganisationSettings, apiKeySettings, webhookSettings)
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName

@@ -1,0 +1,34 @@
+namespace BreachNotify.Application.Email;
+
+/// <summary>Settings under <c>Email</c>: which sender and the From identity of every message the system sends.</summary>
+public sealed class EmailOptions
+{
+    public const string SectionName = "Email";
+    public const string OutboxProvider = "Outbox";
+    public const string SendGridProvider = "SendGrid";
+
+    /// <summary><c>Outbox</c> (default: .eml files, standalone) or <c>SendGrid</c>.</summary>
+    public string Provider { get; set; } = OutboxProvider;
+
+    public EmailFromOptions From { get; set; } = new();
+
+    public EmailOutboxOptions Outbox { get; set; } = new();
+
+    public EmailAddress FromAddress => new(From.Address, string.IsNullOrWhiteSpace(From.Name) ? null : From.Name);
+
+    public static bool IsAddress(string? text)
+        => !string.IsNullOrWhiteSpace(text) && text.Trim() == text && text.Contains('@', StringComparison.Ordinal)
+           && System.Net.Mail.MailAddress.TryCreate(text, out var parsed) && parsed.Address == text;
+}
+
+public sealed class EmailFromOptions
+{
+    public string Address { get; set; } = "breachnotify@example.invalid";
+    public string? Name { get; set; } = "BreachNotify";
+}
+
+public sealed class EmailOutboxOptions
+{
+    /// <summary>Folder for .eml files; relative to the content root.</summary>
+    public string Directory { get; set; } = ".outbox";
+}

@@ -1,0 +1,358 @@
+import { api, optional, ApiError, newIdempotencyKey } from '../api.js';
+import { h, field, select, checkbox, clear, showProblem } from '../dom.js';
+import { timeEl, countdownEl, deadlineState, localInputToIso, isoToLocalInput, getZone } from '../time.js';
+import { factsForm, assessmentView, liveAssessment } from '../facts.js';
+import { me, navigate, toast, onLeave } from '../state.js';
+import * as W from '../words.js';
+
+const POLL_MS = 5000;
+
+export async function detailPage(view, id) {
+  let incident;
+  try {
+    incident = (await api(`incidents/${encodeURIComponent(id)}`)).data;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      view.append(h('h1', {}, 'Incident not found'), h('p', {}, h('a', { href: '#/incidents' }, 'Back to incidents')));
+      return;
+    }
+    throw e;
+  }
+  const reload = () => navigate(`#/incident/${encodeURIComponent(id)}`);
+  const base = `incidents/${encodeURIComponent(id)}`;
+  const open = W.openStatuses.includes(incident.status);
+
+  view.append(
+    h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, '← Incidents')),
+    h('div', { class: 'title-row' },
+      h('h1', {}, incident.title),
+      h('span', { class: `badge status-${incident.status}` }, incident.status)),
+    h('p', { class: 'id' }, incident.id),
+    lifecycleActions(incident, base, reload),
+    h('div', { class: 'grid' },
+      deadlinesCard(incident),
+      summaryCard(incident),
+      decisionCard(incident, base, reload),
+      assessmentCard(incident, base, reload),
+      recipientsCard(incident, base),
+      notificationsCard(incident, base, open),
+      previewCard(base),
+      timelineCard(incident)));
+}
+
+function card(title, ...content) {
+  const hid = 'h-' + title.toLowerCase().replace(/[^a-z]+/g, '-');
+  return h('section', { class: 'card', 'aria-labelledby': hid, 'data-panel': hid.slice(2) }, h('h2', { id: hid }, title), ...content);
+}
+
+const notAvailable = what => h('p', { class: 'muted unavailable' }, `${what} not available on this server yet.`);
+
+function dl(pairs) {
+  return h('dl', { class: 'pairs' }, pairs.filter(p => p).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
+}
+
+function summaryCard(i) {
+  return card('Summary', dl([
+    ['Description', i.description],
+    ['Source', i.source.kind + (i.source.externalId ? ` (${i.source.externalId})` : '')],
+    ['Reporter', i.reporter],
+    ['Owner', i.owner],
+    ['Our role', i.role + (i.controllerCustomer ? ` for ${i.controllerCustomer}` : '')],
+    ['Countries', i.countries?.join(', ') || null],
+    ['Detected', timeEl(i.detectedAt)],
+    ['Aware', i.awareAt ? timeEl(i.awareAt) : 'not yet (suspected)'],
+    ['Occurred', i.occurredAt ? timeEl(i.occurredAt) : null],
+    ['Reported', timeEl(i.createdAt)],
+    i.closedAt ? ['Closed', timeEl(i.closedAt)] : null,
+    i.dismissalReason ? ['Dismissed because', i.dismissalReason] : null,
+  ]));
+}
+
+function lifecycleActions(i, base, reload) {
+  const box = h('div', { class: 'lifecycle' });
+  const summary = h('div', { class: 'alert', role: 'alert', hidden: true, tabindex: -1 });
+  const post = async (form, path, body) => {
+    try {
+      await api(`${base}/${path}`, { method: 'POST', json: body, headers: { 'If-Match': i.eTag } });
+      toast(`Incident ${path === 'confirm' ? 'confirmed' : path === 'dismiss' ? 'dismissed' : 'closed'}.`);
+      reload();
+    } catch (e) { showProblem(form, e.problem ?? { title: e.message }, summary); }
+  };
+  if (i.status === 'suspected' && me.can('report')) {
+    const aware = h('input', { type: 'datetime-local', 'data-field': 'awareAt', required: true, value: isoToLocalInput(new Date().toISOString()) });
+    const note = h('input', { type: 'text', 'data-field': 'note' });
+    const form = h('form', { class: 'inline', novalidate: true },
+      field(`Aware of a breach at (${getZone()})`, aware), field('Note (optional)', note),
+      h('button', { type: 'submit', class: 'primary' }, 'Confirm breach (starts the clock)'));
+    form.addEventListener('submit', e => { e.preventDefault(); post(form, 'confirm', { awareAt: localInputToIso(aware.value), note: note.value || null }); });
+    box.append(h('details', { class: 'action' }, h('summary', {}, 'Confirm as a personal data breach'), form));
+  }
+  if (W.openStatuses.includes(i.status) && me.can('dpo')) {
+    const reason = h('textarea', { 'data-field': 'reason', rows: 2, required: true });
+    const dform = h('form', { class: 'inline', novalidate: true }, field('Why is this not a personal data breach?', reason),
+      h('button', { type: 'submit', class: 'danger' }, 'Dismiss'));
+    dform.addEventListener('submit', e => { e.preventDefault(); post(dform, 'dismiss', { reason: reason.value }); });
+    const note = h('input', { type: 'text', 'data-field': 'note' });
+    const cform = h('form', { class: 'inline', novalidate: true }, field('Closing note (optional)', note),
+      h('button', { type: 'submit' }, 'Close incident'));
+    cform.addEventListener('submit', e => { e.preventDefault(); post(cform, 'close', { note: note.value || null }); });
+    box.append(h('details', { class: 'action' }, h('summary', {}, 'Dismiss'), dform),
+      h('details', { class: 'action' }, h('summary', {}, 'Close'), cform));
+  }
+  box.append(summary);
+  return box.childElementCount > 1 ? box : null;
+}
+
+function deadlinesCard(i) {
+  if (!('deadlines' in i)) return card('Deadlines', notAvailable('Deadlines are'));
+  if (!i.deadlines?.length) return card('Deadlines', h('p', { class: 'muted' }, i.awareAt ? 'No deadlines apply.' : 'The clock starts when the incident is confirmed (awareness).'));
+  const rows = i.deadlines.map(d => h('tr', { 'data-state': deadlineState(d) },
+    h('td', { 'data-label': 'Obligation' }, `${d.regime} · ${d.obligation}`),
+    h('td', { 'data-label': 'Due' }, timeEl(d.dueAt), d.outerBoundAt ? h('span', { class: 'muted small' }, h('br'), 'outer bound ', timeEl(d.outerBoundAt)) : null),
+    h('td', { 'data-label': 'Countdown' }, countdownEl(d)),
+    h('td', { 'data-label': 'Met' }, d.metAt ? timeEl(d.metAt) : '—')));
+  return card('Deadlines', h('table', { class: 'responsive deadlines' },
+    h('thead', {}, h('tr', {}, ['Obligation', 'Due', 'Countdown', 'Met'].map(t => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, rows)));
+}
+
+function factsList(f) {
+  if (!f) return h('p', { class: 'muted' }, 'No facts recorded yet.');
+  const yes = [
+    f.vulnerableSubjects && 'vulnerable people affected', f.maliciousIntent && 'deliberate', f.misuseObserved && 'misuse observed',
+    f.contained && 'contained', f.protectionCompromised && 'protection compromised', f.disproportionateEffort && 'individual notice disproportionate',
+  ].filter(Boolean);
+  return dl([
+    ['What happened', f.breachTypes.map(t => W.label(W.breachTypes, t)).join(', ')],
+    ['Data', f.dataCategories.map(c => W.label(W.dataCategories, c)).join(', ')],
+    ['People', String(f.dataSubjects)],
+    f.records != null ? ['Records', String(f.records)] : null,
+    ['Protection', W.label(W.protection, f.protection)],
+    f.breachTypes.includes('confidentiality') ? ['Seen by', W.label(W.exposure, f.exposure)] : null,
+    f.breachTypes.includes('confidentiality') ? ['Exfiltration', W.label(W.exfiltration, f.exfiltration)] : null,
+    f.breachTypes.includes('availability') ? ['Availability', W.label(W.availabilityImpact, f.availabilityImpact)] : null,
+    f.breachTypes.includes('integrity') ? ['Integrity', W.label(W.integrityImpact, f.integrityImpact)] : null,
+    yes.length ? ['Circumstances', yes.join(', ')] : null,
+  ]);
+}
+
+function assessmentCard(i, base, reload) {
+  const body = h('div', {}, factsList(i.facts),
+    i.assessment ? [h('h3', {}, 'Assessment ', h('span', { class: 'muted small' }, 'as of ', timeEl(i.assessedAt))), assessmentView(i.assessment)]
+      : h('p', { class: 'muted' }, 'Not assessed: record the facts first.'));
+  const c = card('Facts and assessment', body);
+  if (me.can('report') && W.openStatuses.includes(i.status)) {
+    const facts = factsForm('facts.');
+    facts.fill(i.facts);
+    const live = h('div', { class: 'live', 'aria-live': 'polite' });
+    const summary = h('div', { class: 'alert', role: 'alert', hidden: true, tabindex: -1 });
+    const form = h('form', { novalidate: true }, facts.element, h('h3', {}, 'Assessment of these facts'), live, summary,
+      h('button', { type: 'submit', class: 'primary' }, 'Save facts'));
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      try {
+        await api(base, { method: 'PATCH', json: { facts: facts.read() }, contentType: 'application/merge-patch+json', headers: { 'If-Match': i.eTag } });
+        toast('Facts saved and re-assessed.');
+        reload();
+      } catch (err) { showProblem(form, err.problem ?? { title: err.message }, summary); }
+    });
+    const details = h('details', { class: 'action' }, h('summary', {}, i.facts ? 'Edit facts' : 'Record facts'), form);
+    details.addEventListener('toggle', () => { if (details.open && !live.childElementCount) liveAssessment(facts, live); });
+    c.append(details);
+  }
+  return c;
+}
+
+function decisionCard(i, base, reload) {
+  const d = i.decision;
+  const c = card('DPO decision',
+    d ? [dl([
+      ['Authority', d.notifyAuthority ? 'notify' : 'do not notify'],
+      ['Data subjects', d.notifyDataSubjects ? 'notify' : 'do not notify'],
+      ['Public communication', d.publicCommunication ? 'yes' : 'no'],
+      ['Rationale', h('span', { class: 'prewrap' }, d.rationale)],
+      ['Decided', [d.decidedBy, ' · ', timeEl(d.decidedAt)]],
+      ['Based on', `${W.riskWords[d.basedOnRisk] ?? d.basedOnRisk} (engine ${d.engineVersion})`],
+    ]), d.isOverride ? h('div', { class: 'override' }, h('strong', {}, 'Override of the engine: '), h('ul', {}, d.departures.map(x => h('li', {}, x)))) : null]
+      : h('p', { class: 'muted' }, 'No decision recorded yet.'));
+  if (me.can('dpo') && W.openStatuses.includes(i.status)) {
+    const rec = d ?? i.assessment;
+    const auth = checkbox('Notify the supervisory authority', { 'data-field': 'notifyAuthority', checked: !!rec?.notifyAuthority });
+    const subj = checkbox('Tell the data subjects', { 'data-field': 'notifyDataSubjects', checked: !!rec?.notifyDataSubjects });
+    const pub = checkbox('Public communication', { 'data-field': 'publicCommunication', checked: !!rec?.publicCommunication });
+    const rationale = h('textarea', { 'data-field': 'rationale', rows: 4, required: true });
+    const summary = h('div', { class: 'alert', role: 'alert', hidden: true, tabindex: -1 });
+    const form = h('form', { novalidate: true },
+      h('fieldset', { class: 'group' }, h('legend', {}, 'Notices'), auth, subj, pub),
+      field('Rationale', rationale, 'Required (Art 33(5)): why these notices, in words an authority can verify.'),
+      summary, h('button', { type: 'submit', class: 'primary' }, 'Record decision'));
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      const val = b => b.querySelector('input').checked;
+      try {
+        await api(`${base}/decision`, { method: 'POST', headers: { 'If-Match': i.eTag },
+          json: { notifyAuthority: val(auth), notifyDataSubjects: val(subj), publicCommunication: val(pub), rationale: rationale.value } });
+        toast('Decision recorded.');
+        reload();
+      } catch (err) { showProblem(form, err.problem ?? { title: err.message }, summary); }
+    });
+    if (!i.assessment) c.append(h('p', { class: 'muted' }, 'The engine has not assessed this incident; the decision needs an assessment first.'));
+    c.append(h('details', { class: 'action', open: !d }, h('summary', {}, d ? 'Change the decision' : 'Record the decision'), form));
+  }
+  return c;
+}
+
+/** Numbers and nested objects of numbers as a compact list (counts by kind, language, status...). */
+function countsView(obj, depth = 0) {
+  const entries = Object.entries(obj ?? {}).filter(([, v]) => typeof v === 'number' || (v && typeof v === 'object' && !Array.isArray(v)));
+  if (!entries.length) return h('p', { class: 'muted' }, 'Nothing yet.');
+  return h('dl', { class: depth ? 'counts nested' : 'counts' }, entries.map(([k, v]) =>
+    [h('dt', {}, k), h('dd', {}, typeof v === 'number' ? String(v) : countsView(v, depth + 1))]));
+}
+
+function recipientsCard(i, base) {
+  const c = card('Recipients', h('p', { class: 'muted' }, 'Loading…'));
+  const body = h('div', { 'aria-live': 'polite' });
+  const show = async () => {
+    const r = await optional(`${base}/recipients`);
+    clear(body);
+    if (!r.available) { body.append(notAvailable('Recipients are')); return false; }
+    body.append(countsView(r.data));
+    return true;
+  };
+  (async () => {
+    let available = false;
+    try { available = await show(); } catch (e) { body.append(h('p', { class: 'error' }, e.message)); }
+    c.querySelector('p.muted')?.remove();
+    c.append(body);
+    if (!available || !me.can('report')) return;
+    const file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-field': 'file', required: true });
+    const report = h('div', { class: 'upload-report', 'aria-live': 'polite' });
+    const form = h('form', { novalidate: true },
+      field('Recipients CSV', file, 'Header: email,name,language,country,kind,externalId (kind data-subject or controller; language nl, en, fr or de). Uploading the same file again adds nothing.'),
+      h('button', { type: 'submit', class: 'primary' }, 'Upload'), report);
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      if (!file.files.length) { clear(report).append(h('p', { class: 'error' }, 'Choose a CSV file first.')); return; }
+      clear(report).append(h('p', { class: 'muted' }, 'Uploading…'));
+      try {
+        const { data } = await api(`${base}/recipients`, { method: 'POST', body: file.files[0], contentType: 'text/csv' });
+        clear(report).append(h('p', { class: 'ok' }, `Accepted ${data.accepted}, duplicates ${data.duplicates}, rejected ${data.rejected?.length ?? 0}.`),
+          data.rejected?.length ? h('table', { class: 'rejected' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Line'), h('th', { scope: 'col' }, 'Reason'))),
+            h('tbody', {}, data.rejected.map(x => h('tr', {}, h('td', {}, String(x.line)), h('td', {}, x.reason))))) : null);
+        await show();
+      } catch (err) { clear(report).append(h('p', { class: 'error', role: 'alert' }, err.message)); }
+    });
+    c.append(form);
+  })();
+  return c;
+}
+
+function notificationList(data) {
+  const list = Array.isArray(data) ? data : data?.items ?? data?.notifications ?? [];
+  if (!list.length) return h('p', { class: 'muted' }, 'No notifications sent yet.');
+  return h('ul', { class: 'notifications' }, list.map(n => {
+    const rest = Object.fromEntries(Object.entries(n).filter(([k]) => !['notificationId', 'id', 'kind', 'phase', 'createdAt', 'language', 'templateVersion'].includes(k)));
+    return h('li', { 'data-notification': n.notificationId ?? n.id },
+      h('p', {}, h('strong', {}, W.label(W.noticeKinds, n.kind)), n.phase ? ` · ${n.phase}` : '', n.createdAt ? [' · ', timeEl(n.createdAt)] : '',
+        h('span', { class: 'id' }, ' ', n.notificationId ?? n.id ?? '')),
+      countsView(rest));
+  }));
+}
+
+function notificationsCard(i, base, open) {
+  const c = card('Notifications', h('p', { class: 'muted' }, 'Loading…'));
+  const body = h('div', { 'aria-live': 'polite' });
+  const show = async () => {
+    const r = await optional(`${base}/notifications`);
+    clear(body);
+    if (!r.available) { body.append(notAvailable('Notifications are')); return false; }
+    body.append(notificationList(r.data));
+    return true;
+  };
+  (async () => {
+    let available = false;
+    try { available = await show(); } catch (e) { body.append(h('p', { class: 'error' }, e.message)); }
+    c.querySelector('p.muted')?.remove();
+    c.append(body);
+    if (!available) return;
+    // Progress moves as jobs are sent and delivery events arrive: refresh while the page is open.
+    const timer = setInterval(() => show().catch(() => {}), POLL_MS);
+    onLeave(() => clearInterval(timer));
+    if (!me.can('dpo') || !open) return;
+    const kind = select(W.noticeKinds, { 'data-field': 'kind' });
+    const phase = select(W.phases, { 'data-field': 'phase' });
+    const reasons = h('textarea', { 'data-field': 'reasonsForDelay', rows: 2 });
+    const summary = h('div', { class: 'alert', role: 'alert', hidden: true, tabindex: -1 });
+    const result = h('p', { class: 'ok', role: 'status' });
+    const form = h('form', { novalidate: true },
+      h('div', { class: 'row' }, field('Notice', kind), field('Phase', phase)),
+      field('Reasons for delay (when late)', reasons, 'Art 33(1): required when the authority is notified after 72 hours.'),
+      summary, h('button', { type: 'submit', class: 'primary' }, 'Send notifications'), result);
+    let key = newIdempotencyKey();
+    form.addEventListener('input', () => { key = newIdempotencyKey(); }); // a changed request is a new request
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      try {
+        const { data } = await api(`${base}/notifications`, { method: 'POST', headers: { 'Idempotency-Key': key },
+          json: { kind: kind.value, phase: phase.value, reasonsForDelay: reasons.value.trim() || null } });
+        showProblem(form, null, summary);
+        result.textContent = `Queued: ${data.jobs} job${data.jobs === 1 ? '' : 's'} for ${data.recipients} recipient${data.recipients === 1 ? '' : 's'} (notification ${data.notificationId}).`;
+        toast('Notifications queued.');
+        await show();
+      } catch (err) { showProblem(form, err.problem ?? { title: err.message }, summary); }
+    });
+    c.append(form);
+  })();
+  return c;
+}
+
+function previewCard(base) {
+  const kind = select(W.noticeKinds, { 'data-field': 'kind' });
+  const language = select(W.languages, { 'data-field': 'language' });
+  const phase = select(W.phases, { 'data-field': 'phase' });
+  const out = h('div', { class: 'preview', 'aria-live': 'polite' });
+  const form = h('form', { class: 'row', novalidate: true }, field('Notice', kind), field('Language', language), field('Phase', phase),
+    h('div', { class: 'field end' }, h('button', { type: 'submit' }, 'Preview')));
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    clear(out).append(h('p', { class: 'muted' }, 'Rendering…'));
+    try {
+      const q = new URLSearchParams({ kind: kind.value, language: language.value, phase: phase.value });
+      const r = await optional(`${base}/notices/preview?${q}`, { accept: 'application/json, text/plain, text/html, application/problem+json' });
+      clear(out);
+      if (!r.available) { out.append(notAvailable('Notice previews are')); return; }
+      out.append(previewView(r.data));
+    } catch (err) {
+      const errors = Object.entries(err.problem?.errors ?? {}).map(([k, v]) => h('li', {}, `${k}: ${v.join(' ')}`));
+      clear(out).append(h('p', { class: 'error', role: 'alert' }, err.message), errors.length ? h('ul', {}, errors) : null);
+    }
+  });
+  return card('Notice preview', form, out);
+}
+
+function previewView(data) {
+  if (typeof data === 'string') return h('pre', { class: 'notice' }, data);
+  const text = data.text ?? data.plainText ?? data.body ?? null;
+  const html = data.html ?? null;
+  return h('div', {},
+    data.subject ? h('p', {}, h('strong', {}, 'Subject: '), data.subject) : null,
+    text ? h('pre', { class: 'notice' }, text) : null,
+    // HTML is shown in a sandboxed frame without scripts; the page's CSP applies to it as well.
+    !text && html ? h('iframe', { class: 'notice', sandbox: '', title: 'Notice (HTML)', srcdoc: html }) : null,
+    !text && !html ? h('pre', { class: 'notice' }, JSON.stringify(data, null, 2)) : null);
+}
+
+function timelineCard(i) {
+  const entries = [...(i.timeline ?? [])].sort((a, b) => b.sequence - a.sequence);
+  return card('Timeline', h('ol', { class: 'timeline', reversed: true }, entries.map(e => h('li', { value: e.sequence },
+    h('p', {}, timeEl(e.at), ' · ', h('strong', {}, e.action), ' · ', `${e.actor} (${e.actorRole})`),
+    e.changes?.length ? h('ul', { class: 'changes' }, e.changes.map(c => h('li', {}, h('code', {}, c.field), ': ', fmtValue(c.oldValue), ' → ', fmtValue(c.newValue)))) : null,
+    e.note ? h('p', { class: 'prewrap' }, e.note) : null,
+    e.details ? h('details', {}, h('summary', {}, 'Details'), h('pre', {}, JSON.stringify(e.details, null, 2))) : null))));
+}
+
+function fmtValue(v) {
+  if (v === null || v === undefined || v === '') return '∅';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

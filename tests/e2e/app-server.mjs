@@ -1,0 +1,100 @@
+// Starts the built handler standalone on a free loopback port with its own SQLite file, outbox and API keys.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const handlerDll = path.join(repoRoot, 'functions/BreachNotify.Handler/bin/Release/net10.0/BreachNotify.Handler.dll');
+
+export const keys = { viewer: 'e2e-viewer-key-0123456789', reporter: 'e2e-reporter-key-0123456789', dpo: 'e2e-dpo-key-0123456789' };
+const names = { viewer: 'vera', reporter: 'sam', dpo: 'dana' };
+const sha256 = s => createHash('sha256').update(s, 'utf8').digest('hex');
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+/** Recursively counts .eml files (the outbox may use sub-folders). */
+export async function countEml(dir) {
+  if (!existsSync(dir)) return 0;
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) n += await countEml(path.join(dir, e.name));
+    else if (e.name.endsWith('.eml')) n++;
+  }
+  return n;
+}
+
+export async function startApp() {
+  if (!existsSync(handlerDll)) throw new Error(`Build the handler first (dotnet build -c Release): ${handlerDll} is missing`);
+  const work = await mkdtemp(path.join(tmpdir(), 'bn-e2e-'));
+  const outbox = path.join(work, 'outbox');
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    ASPNETCORE_ENVIRONMENT: 'Production',
+    Storage__Provider: 'Sqlite',
+    Storage__Sqlite__Path: path.join(work, 'e2e.db'),
+    Email__Provider: 'Outbox',
+    Email__Outbox__Directory: outbox,
+    Organisation__TimeZone: 'Europe/Amsterdam',
+    // Notices name the organisation and the DPO (Art 33(3)(b), 34(2)); without them a notice is refused naming the setting.
+    Organisation__Name: 'Example Organisation B.V.',
+    Organisation__Dpo__Name: 'Dana Privacy',
+    Organisation__Dpo__Email: 'dpo@example.test',
+    Organisation__LeadAuthority: 'NL',
+    Logging__LogLevel__Default: 'Warning',
+  };
+  Object.entries(keys).forEach(([role, key], i) => {
+    env[`Auth__ApiKeys__${i}__Name`] = names[role];
+    env[`Auth__ApiKeys__${i}__Role`] = role;
+    env[`Auth__ApiKeys__${i}__KeySha256`] = sha256(key);
+  });
+  // The working folder is the temp dir, so no developer's local.settings.json is picked up.
+  const child = spawn('dotnet', [handlerDll, '--urls', `http://127.0.0.1:${port}`], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', d => { log += d; });
+  child.stderr.on('data', d => { log += d; });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`handler exited with ${child.exitCode}:\n${log}`);
+    try {
+      const res = await fetch(`${baseUrl}/api/health`);
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`handler did not start in 60 s:\n${log}`); }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  return {
+    baseUrl, outbox, work, log: () => log,
+    /** Calls the API directly (capability checks and setup). */
+    async api(role, p, init = {}) {
+      const headers = { 'X-Api-Key': keys[role], Accept: 'application/json', ...(init.headers ?? {}) };
+      if (init.json !== undefined) headers['Content-Type'] = 'application/json';
+      const res = await fetch(`${baseUrl}/api/${p}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+      const text = await res.text();
+      let body = text;
+      try { body = JSON.parse(text); } catch { /* not JSON */ }
+      return { status: res.status, body, headers: res.headers };
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([new Promise(r => child.once('exit', r)), new Promise(r => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
