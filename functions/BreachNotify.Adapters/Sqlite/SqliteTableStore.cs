@@ -26,8 +26,11 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
     // Checkpoints copy the WAL back into the database file and fsync it: on a slow disk that takes hundreds of
     // milliseconds. Left to auto-checkpoint, the commit that crosses the threshold pays for it while holding the
     // write gate, so every queued request waits (webhook intake p99). Instead request connections never checkpoint
-    // and a background timer runs a PASSIVE checkpoint (which does not block writers or readers) when there were writes.
-    private readonly ITimer _checkpointTimer;
+    // and a background thread runs a PASSIVE checkpoint (which does not block writers or readers) when there were writes.
+    // A dedicated thread, not the thread pool: a checkpoint blocks in fsync, and on a 2-core machine a blocked pool
+    // thread delays every request until the pool grows.
+    private readonly Thread _checkpointer;
+    private readonly ManualResetEventSlim _stopping = new(false);
     private long _writesSinceCheckpoint;
     private int _checkpointRunning;
     public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
@@ -49,7 +52,12 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
         }.ToString();
         DatabasePath = full;
         Initialise();
-        _checkpointTimer = TimeProvider.System.CreateTimer(_ => Checkpoint("PASSIVE"), null, CheckpointInterval, CheckpointInterval);
+        _checkpointer = new Thread(() =>
+        {
+            while (!_stopping.Wait(CheckpointInterval)) Checkpoint("PASSIVE");
+        })
+        { IsBackground = true, Name = "sqlite-checkpoint", Priority = ThreadPriority.BelowNormal };
+        _checkpointer.Start();
     }
 
     private void Checkpoint(string mode)
@@ -366,7 +374,11 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
 
     public void Dispose()
     {
-        _checkpointTimer.Dispose();
+        if (!_stopping.IsSet)
+        {
+            _stopping.Set();
+            _checkpointer.Join();
+        }
         Interlocked.Increment(ref _writesSinceCheckpoint);
         Checkpoint("TRUNCATE");
         using var c = new SqliteConnection(_connectionString);
