@@ -66,9 +66,12 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
         try
         {
             Interlocked.Exchange(ref _writesSinceCheckpoint, 0);
-            using var c = Open();
+            // Its own unpooled connection with a small page cache: a checkpoint copies pages, it needs no cache, and a
+            // pooled connection would keep a 32 MB cache alive for nothing.
+            using var c = new SqliteConnection(_connectionString + ";Pooling=False");
+            c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = $"PRAGMA wal_checkpoint({mode})";
+            cmd.CommandText = $"PRAGMA cache_size=-256; PRAGMA wal_checkpoint({mode})";
             cmd.ExecuteNonQuery();
         }
         catch (SqliteException)

@@ -210,14 +210,18 @@ function countsView(obj, depth = 0) {
     [h('dt', {}, k), h('dd', {}, typeof v === 'number' ? String(v) : countsView(v, depth + 1))]));
 }
 
-function recipientsCard(i, base) {
-  const c = card('Recipients', h('p', { class: 'muted' }, 'Loading…'));
+/**
+ * A card that shows an optional endpoint (a panel that says "not available" when it answers 404), then, when the
+ * data is there, lets `controls(card, show)` add what the user may do; `show()` reloads the panel.
+ */
+function liveCard(title, url, what, render, controls) {
+  const c = card(title, h('p', { class: 'muted' }, 'Loading…'));
   const body = h('div', { 'aria-live': 'polite' });
   const show = async () => {
-    const r = await optional(`${base}/recipients`);
+    const r = await optional(url);
     clear(body);
-    if (!r.available) { body.append(notAvailable('Recipients are')); return false; }
-    body.append(countsView(r.data));
+    if (!r.available) { body.append(notAvailable(what)); return false; }
+    body.append(render(r.data));
     return true;
   };
   (async () => {
@@ -225,7 +229,14 @@ function recipientsCard(i, base) {
     try { available = await show(); } catch (e) { body.append(h('p', { class: 'error' }, e.message)); }
     c.querySelector('p.muted')?.remove();
     c.append(body);
-    if (!available || !me.can('report')) return;
+    if (available) controls(c, show);
+  })();
+  return c;
+}
+
+function recipientsCard(i, base) {
+  return liveCard('Recipients', `${base}/recipients`, 'Recipients are', countsView, (c, show) => {
+    if (!me.can('report')) return;
     const file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-field': 'file', required: true });
     const report = h('div', { class: 'upload-report', 'aria-live': 'polite' });
     const form = h('form', { novalidate: true },
@@ -244,8 +255,7 @@ function recipientsCard(i, base) {
       } catch (err) { clear(report).append(h('p', { class: 'error', role: 'alert' }, err.message)); }
     });
     c.append(form);
-  })();
-  return c;
+  });
 }
 
 function notificationList(data) {
@@ -261,21 +271,7 @@ function notificationList(data) {
 }
 
 function notificationsCard(i, base, open) {
-  const c = card('Notifications', h('p', { class: 'muted' }, 'Loading…'));
-  const body = h('div', { 'aria-live': 'polite' });
-  const show = async () => {
-    const r = await optional(`${base}/notifications`);
-    clear(body);
-    if (!r.available) { body.append(notAvailable('Notifications are')); return false; }
-    body.append(notificationList(r.data));
-    return true;
-  };
-  (async () => {
-    let available = false;
-    try { available = await show(); } catch (e) { body.append(h('p', { class: 'error' }, e.message)); }
-    c.querySelector('p.muted')?.remove();
-    c.append(body);
-    if (!available) return;
+  return liveCard('Notifications', `${base}/notifications`, 'Notifications are', notificationList, (c, show) => {
     // Progress moves as jobs are sent and delivery events arrive: refresh while the page is open.
     const timer = setInterval(() => show().catch(() => {}), POLL_MS);
     onLeave(() => clearInterval(timer));
@@ -303,8 +299,7 @@ function notificationsCard(i, base, open) {
       } catch (err) { showProblem(form, err.problem ?? { title: err.message }, summary); }
     });
     c.append(form);
-  })();
-  return c;
+  });
 }
 
 function previewCard(base) {
