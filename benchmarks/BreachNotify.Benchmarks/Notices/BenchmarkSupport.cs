@@ -39,7 +39,8 @@ internal sealed class NoticeBench : IDisposable
         Content = new NoticeContentService(Incidents);
         Composer = new NoticeComposer(Organisation, SupervisoryAuthorityRegistry.Default, NoticeTemplateCatalog.Default);
         EmbeddedQueue = new StoreNoticeQueue(Store, new StoreQueueOptions(), TimeProvider.System);
-        Obligations = new GdprNoticeObligations(); // the GDPR 72 hours only; the app uses the deadlines feature
+        Obligations = new DeadlineNoticeObligations(new Application.Deadlines.DeadlineService(
+            Microsoft.Extensions.Options.Options.Create(new Application.Deadlines.DeadlineOptions()), Microsoft.Extensions.Options.Options.Create(Organisation)));
         Notifications = new NotificationService(Store, Incidents, Recipients, Content, Composer, Obligations, queue ?? EmbeddedQueue, Options,
             Microsoft.Extensions.Options.Options.Create(Organisation),
             TimeProvider.System, NullLogger<NotificationService>.Instance);
@@ -56,7 +57,7 @@ internal sealed class NoticeBench : IDisposable
     public NoticeContentService Content { get; }
     public NoticeComposer Composer { get; }
     public StoreNoticeQueue EmbeddedQueue { get; }
-    public GdprNoticeObligations Obligations { get; }
+    public DeadlineNoticeObligations Obligations { get; }
     public NotificationService Notifications { get; }
 
     public static readonly Actor Dpo = new("bench", "dpo");

@@ -33,7 +33,7 @@ public sealed class AuthoritySubmissionService(ITableStore store, IncidentServic
         errors.ThrowIfAny();
         if (state.Status is not (IncidentStatus.Confirmed or IncidentStatus.Notified))
             throw new InvalidStateException($"A {state.Status.ToWire()} incident takes no authority submission.");
-        var due = GdprNoticeObligations.AuthorityDueAt(state);
+        var due = obligations.AuthorityDueAt(state, now);
 
         var claim = new TableEntity(incidentId, "s|" + Ids.Sha256Hex(r!)) { ["Reference"] = r, ["SubmittedAt"] = at, ["SubmittedBy"] = actor.Name };
         try

@@ -5,7 +5,7 @@ namespace BreachNotify.Application.Notices;
 
 /// <summary>
 /// The deadline side of sending notices. Kept behind this port so the deadlines feature can own the rules (regimes,
-/// policy deadlines, the record of obligations met); <see cref="GdprNoticeObligations"/> is the minimal GDPR version.
+/// policy deadlines, the record of obligations met); <see cref="DeadlineNoticeObligations"/> implements it on them.
 /// </summary>
 public interface INoticeObligations
 {
@@ -15,31 +15,10 @@ public interface INoticeObligations
 
     /// <summary>Records on the incident that a notice of <paramref name="kind"/> was given at <paramref name="at"/>.</summary>
     void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now);
-}
 
-/// <summary>
-/// GDPR Art 33(1): the authority is notified within 72 hours of awareness, in elapsed time on UTC instants (never
-/// extended for nights, weekends or holidays: Regulation 1182/71 Art 3); a later notice gives reasons for the delay.
-/// Only the initial authority notice is bound by it: later phases follow "without undue further delay" (Art 33(4)),
-/// and Art 33(2)/34 set no fixed period.
-/// </summary>
-public sealed class GdprNoticeObligations : INoticeObligations
-{
-    public static readonly TimeSpan AuthorityPeriod = TimeSpan.FromHours(72);
-    public const string SentAction = "notice-sent";
-
-    public static DateTimeOffset? AuthorityDueAt(IncidentState incident) => incident.AwareAt + AuthorityPeriod;
-
-    public void EnsureReasonsForDelay(IncidentState incident, string kind, string phase, DateTimeOffset at, string? reasonsForDelay)
-    {
-        if (kind != NoticeKinds.Authority || phase != NoticePhases.Initial) return;
-        if (AuthorityDueAt(incident) is not { } due || at <= due) return; // exactly at the deadline is in time
-        if (string.IsNullOrWhiteSpace(reasonsForDelay))
-            throw new DomainValidationException("reasonsForDelay", $"The authority notice is due {Incident.Format(due)} (72 hours after awareness); a later notice must give the reasons for the delay (Art 33(1)).");
-    }
-
-    public void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now)
-        => incident.Record(SentAction, [new FieldChange("notice." + kind, null, Incident.Format(at))], "Reference: " + reference, null, actor, now);
+    /// <summary>When the authority notice is due under the configured regimes: the deadline the reasons-for-delay check
+    /// applies (null without awareness or without an authority obligation).</summary>
+    DateTimeOffset? AuthorityDueAt(IncidentState incident, DateTimeOffset now);
 }
 
 /// <summary>
@@ -50,7 +29,7 @@ public sealed class GdprNoticeObligations : INoticeObligations
 /// </summary>
 public sealed class DeadlineNoticeObligations(Deadlines.DeadlineService deadlines) : INoticeObligations
 {
-    private readonly GdprNoticeObligations _record = new();
+    public const string SentAction = "notice-sent";
 
     public void EnsureReasonsForDelay(IncidentState incident, string kind, string phase, DateTimeOffset at, string? reasonsForDelay)
     {
@@ -60,9 +39,15 @@ public sealed class DeadlineNoticeObligations(Deadlines.DeadlineService deadline
 
     public void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now)
     {
-        _record.MarkSent(incident, kind, at, reference, actor, now);
+        incident.Record(SentAction, [new FieldChange("notice." + kind, null, Incident.Format(at))], "Reference: " + reference, null, actor, now);
         deadlines.MarkNoticeSent(incident, RecipientOf(kind), at, reference, actor, now);
     }
+
+    public DateTimeOffset? AuthorityDueAt(IncidentState incident, DateTimeOffset now)
+        => deadlines.Compute(incident, now)
+            // Like EnsureReasonsForDelay, whether the obligation applies does not matter: a notice given late needs reasons.
+            .Where(d => d.Recipient == Domain.Deadlines.RecipientKind.Authority && d.DueAt is not null)
+            .Min(d => d.DueAt);
 
     public static Domain.Deadlines.RecipientKind RecipientOf(string kind) => kind switch
     {

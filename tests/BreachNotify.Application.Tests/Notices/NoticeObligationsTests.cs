@@ -8,12 +8,15 @@ namespace BreachNotify.Application.Tests.Notices;
 
 public sealed class NoticeObligationsTests
 {
-    private readonly GdprNoticeObligations _obligations = new();
+    // The app's implementation on the shipped default regimes (GDPR).
+    private readonly DeadlineNoticeObligations _obligations = new(new BreachNotify.Application.Deadlines.DeadlineService(
+        Microsoft.Extensions.Options.Options.Create(new BreachNotify.Application.Deadlines.DeadlineOptions()),
+        Microsoft.Extensions.Options.Options.Create(new BreachNotify.Application.Organisation.OrganisationOptions())));
     private static readonly DateTimeOffset Due = Aware.ToUniversalTime().AddHours(72);
 
     [Fact]
     public void The_authority_deadline_is_72_hours_of_elapsed_time_after_awareness()
-        => Assert.Equal(new DateTimeOffset(2026, 3, 30, 9, 15, 0, TimeSpan.Zero), GdprNoticeObligations.AuthorityDueAt(Incident()));
+        => Assert.Equal(new DateTimeOffset(2026, 3, 30, 9, 15, 0, TimeSpan.Zero), _obligations.AuthorityDueAt(Incident(), Due));
 
     [Fact]
     public void At_the_deadline_exactly_no_reasons_are_needed()
@@ -34,14 +37,20 @@ public sealed class NoticeObligationsTests
     [InlineData(NoticeKinds.Authority, NoticePhases.FollowUp)]
     [InlineData(NoticeKinds.Authority, NoticePhases.Final)]
     public void Only_the_initial_authority_notice_has_the_72_hour_deadline(string kind, string phase)
-        => _obligations.EnsureReasonsForDelay(Incident(), kind, phase, Due.AddDays(10), null);
+    {
+        // Later phases follow an initial notice already given (Art 33(4)): record it first, in time.
+        var incident = Incident_.Load(Incident());
+        _obligations.MarkSent(incident, NoticeKinds.Authority, Due, "AP-1", new Actor("dana", "dpo"), Due);
+        var state = kind == NoticeKinds.Authority ? incident.State : Incident();
+        _obligations.EnsureReasonsForDelay(state, kind, phase, Due.AddDays(10), null);
+    }
 
     [Fact]
     public void Marking_sent_appends_a_notice_sent_entry()
     {
         var incident = Incident_.Load(Incident());
         _obligations.MarkSent(incident, NoticeKinds.Authority, Due, "AP-123", new Actor("dana", "dpo"), Due.AddMinutes(1));
-        var entry = Assert.Single(incident.NewEntries);
+        var entry = Assert.Single(incident.NewEntries, e => e.Action == "notice-sent");
         Assert.Equal("notice-sent", entry.Action);
         Assert.Equal("notice.authority", entry.Changes[0].Field);
         Assert.Equal("2026-03-30T09:15:00Z", entry.Changes[0].NewValue);
