@@ -18,7 +18,7 @@ public static class ApplicationComposition
     {
         services.AddOptions<FunctionAppOptions>().Bind(configuration.GetSection(FunctionAppOptions.SectionName));
         services.AddOptions<TimerSchedulingOptions>().Bind(configuration.GetSection(TimerSchedulingOptions.SectionName));
-        services.AddSingleton(sp => FunctionCatalog.Load(configuration[$"{FunctionAppOptions.SectionName}:Root"]));
+        services.AddSingleton(sp => FunctionCatalog.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<FunctionAppOptions>>().Value.Root));
         if (mode.Standalone) services.AddHostedService<StandaloneTimerService>();
         return services;
     }
