@@ -2,7 +2,7 @@
 # Builds the zip the Azure Functions host runs (Flex Consumption, runtime "custom"):
 #   host.json                      from functions/host.json (customHandler.description points at the handler)
 #   <Function>/function.json       every function folder under functions/
-#   handler/BreachNotify.Handler   self-contained linux-x64 executable (+ its files), executable bit kept
+#   handler/BreachNotify.FunctionApp   self-contained linux-x64 executable (+ its files), executable bit kept
 # Usage: scripts/package.sh [output.zip]            (default: artifacts/breachnotify.zip)
 #        PUBLISH_DIR=dir scripts/package.sh out.zip  (package an existing linux-x64 publish instead of publishing)
 # Deploy: az functionapp deployment source config-zip -g <rg> -n <app> --src <output.zip>   (README "Deploy to Azure")
@@ -21,7 +21,7 @@ if [ -n "${PUBLISH_DIR:-}" ]; then
 else
   # Self-contained: the Flex "custom" runtime promises no .NET runtime in the image (docs/deploy.md).
   # ReadyToRun off keeps the publish quick; the start-up difference is small for this app.
-  dotnet publish "$root/functions/BreachNotify.Handler/BreachNotify.Handler.csproj" \
+  dotnet publish "$root/functions/BreachNotify.FunctionApp/BreachNotify.FunctionApp.csproj" \
     -c Release -r linux-x64 --self-contained true \
     -p:PublishReadyToRun=false -p:DebugType=None -p:DebugSymbols=false \
     -o "$stage/handler" --nologo -v quiet

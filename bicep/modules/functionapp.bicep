@@ -51,7 +51,7 @@ var hostSettings = [
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
 ]
 
-// Read by the handler (functions/BreachNotify.Handler/Composition/SettingsCatalog.cs lists them all).
+// Read by the handler (functions/BreachNotify.FunctionApp/Composition/SettingsCatalog.cs lists them all).
 var handlerSettings = [
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
   { name: 'Storage__Provider', value: 'AzureTables' }

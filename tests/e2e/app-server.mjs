@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const handlerDll = path.join(repoRoot, 'functions/BreachNotify.Handler/bin/Release/net10.0/BreachNotify.Handler.dll');
+export const handlerDll = path.join(repoRoot, 'functions/BreachNotify.FunctionApp/bin/Release/net10.0/BreachNotify.FunctionApp.dll');
 
 export const keys = { viewer: 'e2e-viewer-key-0123456789', reporter: 'e2e-reporter-key-0123456789', dpo: 'e2e-dpo-key-0123456789' };
 const names = { viewer: 'vera', reporter: 'sam', dpo: 'dana' };

@@ -10,7 +10,7 @@ namespace BreachNotify.Benchmarks.Webhooks;
 
 /// <summary>
 /// Webhook intake on one instance with the embedded store (SQLite), over loopback HTTP, beside GET /api/health in the
-/// same run. Starts the real handler (Release build of functions/BreachNotify.Handler) as a child process on a free
+/// same run. Starts the real handler (Release build of functions/BreachNotify.FunctionApp) as a child process on a free
 /// 127.0.0.1 port, then fires signed generic webhooks open-loop at a fixed rate (each request sent at its scheduled
 /// instant, whatever the previous ones do) and health checks at a lower rate. Prints requests/s, p50/p99/max latency
 /// of both and their ratio, then how long the background mapping took to catch up.
@@ -177,7 +177,7 @@ public static class WebhookIntakeBenchmark
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var root = FindRoot();
-        var dll = Path.Combine(root, "functions", "BreachNotify.Handler", "bin", configuration, "net10.0", "BreachNotify.Handler.dll");
+        var dll = Path.Combine(root, "functions", "BreachNotify.FunctionApp", "bin", configuration, "net10.0", "BreachNotify.FunctionApp.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the handler first (dotnet build -c " + configuration + ").", dll);
         var psi = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
         {

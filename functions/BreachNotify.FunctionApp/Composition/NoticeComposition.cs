@@ -1,0 +1,67 @@
+using BreachNotify.Adapters.EmbeddedQueue;
+using BreachNotify.Application.Notices;
+using BreachNotify.Application.Organisation;
+using BreachNotify.Application.Notices.Authorities;
+using BreachNotify.Application.Notices.Jobs;
+using BreachNotify.Application.Notices.Recipients;
+using BreachNotify.Application.Notices.Sending;
+using BreachNotify.Application.Notices.Templates;
+using BreachNotify.FunctionApp.Functions;
+using BreachNotify.FunctionApp.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BreachNotify.FunctionApp.Composition;
+
+public static class NoticeComposition
+{
+    public static IServiceCollection AddBreachNotifyNotices(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    {
+        services.AddOptions<NoticeOptions>()
+            .Configure(o => { if ((configuration["Storage:Provider"] ?? StorageOptions.Sqlite) == StorageOptions.Sqlite) o.ImportParallelism = 1; })
+            .Bind(configuration.GetSection(NoticeOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Notices settings are invalid (see Notices:* in the README).").ValidateOnStart();
+        // The Organisation section is bound by the deadlines composition; notices add their own checks.
+        services.AddOptions<OrganisationOptions>()
+            .Validate(o => !OrganisationNoticeSettings.Validate(o).Any(), "Organisation settings for notices are invalid (Organisation:LeadAuthority must be in GET /api/authorities; AuthorityNoticeEmail and PublicNoticeEmail must be e-mail addresses).")
+            .ValidateOnStart();
+        services.AddBreachNotifyEmail(configuration);
+        services.AddBreachNotifyQueue(configuration, mode);
+
+        services.AddSingleton(SupervisoryAuthorityRegistry.Default);
+        services.AddSingleton(NoticeTemplateCatalog.Default);
+        services.AddSingleton(sp => new NoticeComposer(sp.GetRequiredService<IOptions<OrganisationOptions>>().Value, sp.GetRequiredService<SupervisoryAuthorityRegistry>(), sp.GetRequiredService<NoticeTemplateCatalog>()));
+        // Deadline rules come from the deadlines feature (regimes, obligations met).
+        services.AddSingleton<INoticeObligations, DeadlineNoticeObligations>();
+        services.AddSingleton<RecipientRepository>();
+        services.AddSingleton<RecipientImporter>();
+        services.AddSingleton<NoticeContentService>();
+        services.AddSingleton<NotificationService>();
+        services.AddSingleton<NotificationQueries>();
+        services.AddSingleton<AuthoritySubmissionService>();
+        services.AddSingleton<SendNoticeProcessor>();
+        services.AddSingleton<NoticeSweeper>();
+        services.AddSingleton<DeliveryEventService>();
+        services.AddSingleton<IQueueFunction, SendNoticeFunction>();
+        services.AddSingleton<ITimerFunction, NoticeSweepFunction>();
+        services.AddHostedService<NoticeStoreInitializer>();
+        if (mode.Standalone)
+        {
+            services.AddSingleton<EmbeddedQueueWorker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedQueueWorker>());
+        }
+        return services;
+    }
+}
+
+/// <summary>Creates the notice tables before the first request.</summary>
+public sealed class NoticeStoreInitializer(RecipientRepository recipients, NotificationService notifications, StoreNoticeQueue queue) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await recipients.InitializeAsync(cancellationToken);
+        await notifications.InitializeAsync(cancellationToken);
+        await queue.InitializeAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

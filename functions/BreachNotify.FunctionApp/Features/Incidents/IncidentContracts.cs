@@ -1,0 +1,107 @@
+using BreachNotify.Domain.Incidents;
+using BreachNotify.Domain.Risk;
+using BreachNotify.FunctionApp.Features.Assessments;
+using BreachNotify.FunctionApp.Features.Deadlines;
+
+namespace BreachNotify.FunctionApp.Features.Incidents;
+
+/// <summary>POST /api/incidents. Instants need an explicit offset; unknown fields are rejected.</summary>
+public sealed record CreateIncidentRequest(
+    string? Title,
+    string? Description = null,
+    DateTimeOffset? DetectedAt = null,
+    DateTimeOffset? AwareAt = null,
+    DateTimeOffset? OccurredAt = null,
+    ProcessingRole? Role = null,
+    string? ControllerCustomer = null,
+    IReadOnlyList<string>? Countries = null,
+    string? Owner = null,
+    string? Note = null,
+    FactsRequest? Facts = null);
+
+/// <summary>POST /api/incidents/{id}/decision: the DPO's decision on notices, with a required rationale.</summary>
+public sealed record DecisionRequest(bool? NotifyAuthority, bool? NotifyDataSubjects, bool? PublicCommunication, string? Rationale);
+
+public sealed record ConfirmIncidentRequest(DateTimeOffset? AwareAt, string? Note = null);
+
+public sealed record DismissIncidentRequest(string? Reason);
+
+public sealed record CloseIncidentRequest(string? Note = null);
+
+public sealed record SourceResponse(string Kind, string? ExternalId, string? Link, string? Severity);
+
+public sealed record TimelineEntryResponse(long Sequence, DateTimeOffset At, string Actor, string ActorRole, string Action, IReadOnlyList<FieldChange> Changes, string? Note, System.Text.Json.JsonElement? Details);
+
+/// <summary>An incident as the API shows it. Later features add their parts (assessment, decision, deadlines...).</summary>
+public sealed class IncidentResponse
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public string? Description { get; init; }
+    public required IncidentStatus Status { get; init; }
+    public required SourceResponse Source { get; init; }
+    public required string Reporter { get; init; }
+    public string? Owner { get; init; }
+    public required DateTimeOffset DetectedAt { get; init; }
+    public DateTimeOffset? AwareAt { get; init; }
+    public DateTimeOffset? OccurredAt { get; init; }
+    public required ProcessingRole Role { get; init; }
+    public string? ControllerCustomer { get; init; }
+    public required IReadOnlyList<string> Countries { get; init; }
+    public string? DismissalReason { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? ClosedAt { get; init; }
+    public BreachFacts? Facts { get; init; }
+    public RiskAssessment? Assessment { get; init; }
+    public DateTimeOffset? AssessedAt { get; init; }
+    public NotificationDecision? Decision { get; init; }
+
+    /// <summary>Each enabled regime's obligations with due instants and status (docs/deadlines.md).</summary>
+    public IReadOnlyList<DeadlineResponse> Deadlines { get; init; } = [];
+    public required string ETag { get; init; }
+    public IReadOnlyList<TimelineEntryResponse>? Timeline { get; init; }
+
+    public static IncidentResponse From(IncidentState s, string etag, IReadOnlyList<TimelineEntry>? timeline, IReadOnlyList<DeadlineResponse>? deadlines = null) => new()
+    {
+        Id = s.Id,
+        Title = s.Title,
+        Description = s.Description,
+        Status = s.Status,
+        Source = new SourceResponse(s.Source.Kind, s.Source.ExternalId, s.Source.Link, s.Source.Severity),
+        Reporter = s.Reporter,
+        Owner = s.Owner,
+        DetectedAt = s.DetectedAt,
+        AwareAt = s.AwareAt,
+        OccurredAt = s.OccurredAt,
+        Role = s.Role,
+        ControllerCustomer = s.ControllerCustomer,
+        Countries = s.Countries,
+        DismissalReason = s.DismissalReason,
+        CreatedAt = s.CreatedAt,
+        UpdatedAt = s.UpdatedAt,
+        ClosedAt = s.ClosedAt,
+        Facts = s.Facts,
+        Assessment = s.Assessment,
+        AssessedAt = s.AssessedAt,
+        Decision = s.Decision,
+        Deadlines = deadlines ?? [],
+        ETag = etag,
+        Timeline = timeline?.Select(ToResponse).ToList(),
+    };
+
+    public static TimelineEntryResponse ToResponse(TimelineEntry e)
+    {
+        System.Text.Json.JsonElement? details = null;
+        if (e.Details is not null)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(e.Details);
+            details = doc.RootElement.Clone();
+        }
+        return new TimelineEntryResponse(e.Sequence, e.At, e.Actor, e.ActorRole, e.Action, e.Changes, e.Note, details);
+    }
+}
+
+public sealed record IncidentListItem(string Id, string Title, IncidentStatus Status, string Source, DateTimeOffset CreatedAt, DateTimeOffset DetectedAt, DateTimeOffset? AwareAt);
+
+public sealed record IncidentListResponse(IReadOnlyList<IncidentListItem> Items, int Page, int PageSize, string? Next);
