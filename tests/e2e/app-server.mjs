@@ -1,4 +1,4 @@
-// Starts the built handler standalone on a free loopback port with its own SQLite file, outbox and API keys.
+// Starts the built function app standalone on a free loopback port with its own SQLite file, outbox and API keys.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const handlerDll = path.join(repoRoot, 'functions/BreachNotify.FunctionApp/bin/Release/net10.0/BreachNotify.FunctionApp.dll');
+export const appDll = path.join(repoRoot, 'functions/BreachNotify.FunctionApp/bin/Release/net10.0/BreachNotify.FunctionApp.dll');
 
 export const keys = { viewer: 'e2e-viewer-key-0123456789', reporter: 'e2e-reporter-key-0123456789', dpo: 'e2e-dpo-key-0123456789' };
 const names = { viewer: 'vera', reporter: 'sam', dpo: 'dana' };
@@ -36,7 +36,7 @@ export async function countEml(dir) {
 }
 
 export async function startApp() {
-  if (!existsSync(handlerDll)) throw new Error(`Build the handler first (dotnet build -c Release): ${handlerDll} is missing`);
+  if (!existsSync(appDll)) throw new Error(`Build the function app first (dotnet build -c Release): ${appDll} is missing`);
   const work = await mkdtemp(path.join(tmpdir(), 'bn-e2e-'));
   const outbox = path.join(work, 'outbox');
   const port = await freePort();
@@ -61,19 +61,19 @@ export async function startApp() {
     env[`Auth__ApiKeys__${i}__KeySha256`] = sha256(key);
   });
   // The working folder is the temp dir, so no developer's local.settings.json is picked up.
-  const child = spawn('dotnet', [handlerDll, '--urls', `http://127.0.0.1:${port}`], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('dotnet', [appDll, '--urls', `http://127.0.0.1:${port}`], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', d => { log += d; });
   child.stderr.on('data', d => { log += d; });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`handler exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${log}`);
     try {
       const res = await fetch(`${baseUrl}/api/health`);
       if (res.ok) break;
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`handler did not start in 60 s:\n${log}`); }
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`the app did not start in 60 s:\n${log}`); }
     await new Promise(r => setTimeout(r, 250));
   }
   return {

@@ -9,7 +9,6 @@ using BreachNotify.Application.Notices;
 using BreachNotify.Application.Notices.Jobs;
 using BreachNotify.Application.Notices.Sending;
 using BreachNotify.Benchmarks.Notices;
-using BreachNotify.FunctionApp.Functions;
 using BreachNotify.FunctionApp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -50,7 +49,7 @@ public static class SendingBenchmark
         var processor = new SendNoticeProcessor(bench.Store, new SendGridEmailSender(client, TimeProvider.System), bench.Incidents, bench.Notifications,
             bench.Options, Options.Create(bench.Organisation), from, TimeProvider.System, NullLogger<SendNoticeProcessor>.Instance);
         var queueOptions = new StoreQueueOptions { Concurrency = concurrency };
-        var worker = new EmbeddedQueueWorker(bench.EmbeddedQueue, [new SendNoticeFunction(processor)], Options.Create(queueOptions), TimeProvider.System, NullLogger<EmbeddedQueueWorker>.Instance);
+        var worker = new EmbeddedQueueWorker(bench.EmbeddedQueue, processor, Options.Create(queueOptions), TimeProvider.System, NullLogger<EmbeddedQueueWorker>.Instance);
 
         var sending = Stopwatch.StartNew();
         var handled = await worker.DrainAsync();

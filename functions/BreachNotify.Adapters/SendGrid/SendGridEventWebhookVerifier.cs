@@ -68,6 +68,20 @@ public sealed class SendGridEventWebhookVerifier
 
     public TimeSpan ReplayWindow { get; }
 
+    /// <summary>Whether <paramref name="publicKeyBase64"/> is a usable verification key (start-up validation).</summary>
+    public static bool IsValidKey(string publicKeyBase64)
+    {
+        try
+        {
+            _ = new SendGridEventWebhookVerifier(publicKeyBase64, TimeProvider.System);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <param name="signature">Value of <see cref="SignatureHeader"/>.</param>
     /// <param name="timestamp">Value of <see cref="TimestampHeader"/> (unix seconds).</param>
     /// <param name="rawBody">The request body exactly as received (do not re-serialize).</param>

@@ -100,6 +100,9 @@ public sealed partial class IncidentService(
 
     public Task<StoredIncident> GetAsync(string id, CancellationToken cancellationToken = default) => repository.GetAsync(id, cancellationToken);
 
+    /// <summary>The incident, or null when it does not exist (yet).</summary>
+    public Task<StoredIncident?> FindAsync(string id, CancellationToken cancellationToken = default) => repository.FindAsync(id, cancellationToken);
+
     public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string id, CancellationToken cancellationToken = default)
         => repository.GetTimelineAsync(id, cancellationToken);
 

@@ -60,15 +60,14 @@ public sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
 }
 
 /// <summary>
-/// Authenticates the X-Api-Key header against configured SHA-256 hashes. Challenges and forbids with RFC 7807
-/// problem details that say nothing about which key was tried.
+/// Authenticates the X-Api-Key header against configured SHA-256 hashes. <see cref="Hosting.HttpFunctionPipeline"/>
+/// calls it for every function that is not anonymous and answers 401/403 itself (saying nothing about which key was tried).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<ApiKeyOptions> keys,
-    IProblemDetailsService problems)
+    IOptionsMonitor<ApiKeyOptions> keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -94,27 +93,6 @@ public sealed class ApiKeyAuthenticationHandler(
             SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
-
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = 401, Title = "Unauthorized", Detail = "A valid X-Api-Key header is required." },
-        });
-    }
-
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = 403, Title = "Forbidden", Detail = "Your role may not perform this action." },
-        });
-    }
 }
 
 public static class ActorExtensions
@@ -136,9 +114,9 @@ public static class AuthServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Read, p => p.RequireRole(Roles.Viewer, Roles.Reporter, Roles.Dpo))
             .AddPolicy(Policies.Report, p => p.RequireRole(Roles.Reporter, Roles.Dpo))
-            .AddPolicy(Policies.Dpo, p => p.RequireRole(Roles.Dpo))
-            // Secure by default: an endpoint that forgets to name a policy still requires a key.
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .AddPolicy(Policies.Dpo, p => p.RequireRole(Roles.Dpo));
+        // No fallback policy here: the pipeline applies each function's declared policy in both hosting modes, and the
+        // function index refuses a function that declares none (secure by default).
         return services;
     }
 }

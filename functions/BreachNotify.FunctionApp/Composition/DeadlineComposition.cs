@@ -1,14 +1,12 @@
 using BreachNotify.Application.Deadlines;
 using BreachNotify.Application.Organisation;
-using BreachNotify.FunctionApp.Features.Deadlines;
-using BreachNotify.FunctionApp.Functions;
 using Microsoft.Extensions.Options;
 
 namespace BreachNotify.FunctionApp.Composition;
 
 public static class DeadlineComposition
 {
-    /// <summary>Deadline rules (<c>Deadlines</c>, <c>Organisation</c>), the reminder ledger, the DeadlineWatch timer function and the e-mail sender it uses.</summary>
+    /// <summary>Deadline rules (<c>Deadlines</c>, <c>Organisation</c>), the reminder ledger and the e-mail sender the DeadlineWatch timer uses.</summary>
     public static IServiceCollection AddBreachNotifyDeadlines(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddBreachNotifyEmail(configuration);
@@ -24,7 +22,6 @@ public static class DeadlineComposition
         services.AddSingleton<DeadlineService>();
         services.AddSingleton<ReminderLedger>();
         services.AddSingleton<DeadlineWatch>();
-        services.AddSingleton<ITimerFunction, DeadlineWatchFunction>();
         services.AddHostedService<DeadlineStoreInitializer>();
         return services;
     }

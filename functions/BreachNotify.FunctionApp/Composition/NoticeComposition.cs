@@ -6,7 +6,8 @@ using BreachNotify.Application.Notices.Jobs;
 using BreachNotify.Application.Notices.Recipients;
 using BreachNotify.Application.Notices.Sending;
 using BreachNotify.Application.Notices.Templates;
-using BreachNotify.FunctionApp.Functions;
+using BreachNotify.Adapters.Recipients;
+using BreachNotify.Adapters.SendGrid;
 using BreachNotify.FunctionApp.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -34,6 +35,8 @@ public static class NoticeComposition
         services.AddSingleton<INoticeObligations, DeadlineNoticeObligations>();
         services.AddSingleton<RecipientRepository>();
         services.AddSingleton<RecipientImporter>();
+        services.AddSingleton<IRecipientFileReader, RecipientFileReader>();
+        services.AddSingleton<RecipientUpload>();
         services.AddSingleton<NoticeContentService>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<NotificationQueries>();
@@ -41,8 +44,12 @@ public static class NoticeComposition
         services.AddSingleton<SendNoticeProcessor>();
         services.AddSingleton<NoticeSweeper>();
         services.AddSingleton<DeliveryEventService>();
-        services.AddSingleton<IQueueFunction, SendNoticeFunction>();
-        services.AddSingleton<ITimerFunction, NoticeSweepFunction>();
+        services.AddOptions<DeliveryEventWebhookOptions>().Bind(configuration.GetSection(DeliveryEventWebhookOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Webhooks:sendgrid settings are invalid (MaxBodyBytes 1024..67108864, ReplayWindow positive).")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicKey) || SendGridEventWebhookVerifier.IsValidKey(o.PublicKey), "Webhooks:sendgrid:PublicKey is not a base64 ECDSA P-256 public key (SubjectPublicKeyInfo).")
+            .ValidateOnStart();
+        services.AddSingleton<IDeliveryEventWebhook, SendGridDeliveryEventWebhook>();
+        services.AddSingleton<DeliveryEventIntake>();
         services.AddHostedService<NoticeStoreInitializer>();
         if (mode.Standalone)
         {

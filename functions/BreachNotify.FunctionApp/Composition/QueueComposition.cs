@@ -44,12 +44,10 @@ public static class QueueComposition
             .PostConfigure(o => { if (string.IsNullOrWhiteSpace(o.Provider)) o.Provider = mode.Standalone ? QueueOptions.Embedded : QueueOptions.ServiceBus; })
             .Validate(o => o.Provider is QueueOptions.Embedded or QueueOptions.ServiceBus, "Queue:Provider must be Embedded or ServiceBus.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Name) && o.Name.Length <= 260, "Queue:Name is required.")
-            // Under the Functions host nothing runs the embedded worker: queued notices would never be sent.
-            .Validate(o => mode.Standalone || o.Provider == QueueOptions.ServiceBus, "Under the Functions host Queue:Provider must be ServiceBus.")
             .ValidateOnStart();
         services.AddOptions<ServiceBusSettings>().Bind(configuration.GetSection(ServiceBusSettings.SectionName))
             .PostConfigure(o => { if (string.IsNullOrWhiteSpace(o.FullyQualifiedNamespace)) o.FullyQualifiedNamespace = configuration["ServiceBusConnection:fullyQualifiedNamespace"]; });
-        services.AddSingleton<IValidateOptions<QueueOptions>>(sp => new ServiceBusValidator(sp.GetRequiredService<IOptions<ServiceBusSettings>>(), sp.GetRequiredService<Functions.FunctionCatalog>));
+        services.AddSingleton<IValidateOptions<QueueOptions>>(sp => new ServiceBusValidator(sp.GetRequiredService<IOptions<ServiceBusSettings>>()));
         services.AddOptions<StoreQueueOptions>().Bind(configuration.GetSection(StoreQueueOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Queue:Embedded settings are invalid.").ValidateOnStart();
 
@@ -74,18 +72,14 @@ public static class QueueComposition
         return services;
     }
 
-    private sealed class ServiceBusValidator(IOptions<ServiceBusSettings> settings, Func<Functions.FunctionCatalog> catalog) : IValidateOptions<QueueOptions>
+    private sealed class ServiceBusValidator(IOptions<ServiceBusSettings> settings) : IValidateOptions<QueueOptions>
     {
         public ValidateOptionsResult Validate(string? name, QueueOptions options)
         {
             if (options.Provider != QueueOptions.ServiceBus) return ValidateOptionsResult.Success;
             if (string.IsNullOrWhiteSpace(settings.Value.ConnectionString) && string.IsNullOrWhiteSpace(settings.Value.FullyQualifiedNamespace))
                 return ValidateOptionsResult.Fail("Queue:Provider ServiceBus needs ServiceBus:FullyQualifiedNamespace (managed identity) or ServiceBus:ConnectionString.");
-            // We send where the host's trigger listens, or nothing is ever delivered.
-            var trigger = catalog().Find(Functions.SendNoticeFunction.FunctionName)?.QueueName;
-            return trigger is not null && !string.Equals(trigger, options.Name, StringComparison.Ordinal)
-                ? ValidateOptionsResult.Fail($"Queue:Name '{options.Name}' differs from the queueName '{trigger}' in functions/SendNotice/function.json.")
-                : ValidateOptionsResult.Success;
+            return ValidateOptionsResult.Success;
         }
     }
 }

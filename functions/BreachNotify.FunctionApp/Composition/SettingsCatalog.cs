@@ -73,7 +73,7 @@ public static class SettingsCatalog
     [
         // Functions host and platform
         new("AzureWebJobsStorage", AzureProvisioning.NotInAzure, SettingSource.Host, "host storage connection string for local tooling (Azurite); Azure uses the identity-based form"),
-        new("FUNCTIONS_WORKER_RUNTIME", AzureProvisioning.NotInAzure, SettingSource.Host, "Custom, for local Core Tools; Flex Consumption rejects it (runtime is functionAppConfig.runtime)"),
+        new("FUNCTIONS_WORKER_RUNTIME", AzureProvisioning.NotInAzure, SettingSource.Host, "dotnet-isolated, for local Core Tools; Flex Consumption rejects it (runtime is functionAppConfig.runtime)"),
         new("AzureWebJobsStorage:accountName", AzureProvisioning.Required, SettingSource.Host, "host storage account (identity-based)"),
         new("AzureWebJobsStorage:credential", AzureProvisioning.Required, SettingSource.Host, "host storage credential", AzureValue: "managedidentity"),
         new("AzureWebJobsStorage:clientId", AzureProvisioning.Required, SettingSource.Host, "host storage: the user-assigned identity"),
@@ -103,8 +103,13 @@ public static class SettingsCatalog
 
         // Hosting
         new("Standalone:RunTimers", AzureProvisioning.NotInAzure, SettingSource.Options, "run timers in-process when standalone"),
-        new("FunctionApp:Root", AzureProvisioning.Default, SettingSource.Options, "folder with host.json (found from the package layout in Azure)"),
-        new("FUNCTIONS_CUSTOMHANDLER_PORT", AzureProvisioning.Default, SettingSource.Direct, "set by the Functions host for each start"),
+        // Timer schedules (six-field NCRONTAB): the Functions host resolves %Name:Schedule% from app settings; standalone
+        // falls back to the defaults in Hosting/TimerSchedules.cs.
+        new("DeadlineWatch:Schedule", AzureProvisioning.Default, SettingSource.Host, "DeadlineWatch timer schedule"),
+        new("NoticeSweep:Schedule", AzureProvisioning.Default, SettingSource.Host, "NoticeSweep timer schedule"),
+        new("WebhookRepair:Schedule", AzureProvisioning.Default, SettingSource.Host, "WebhookRepair timer schedule"),
+        new("SendQueuedNotices:Schedule", AzureProvisioning.Default, SettingSource.Host, "SendQueuedNotices timer schedule (drains the notices queue)"),
+        new("RecipientRetention:Schedule", AzureProvisioning.Default, SettingSource.Host, "RecipientRetention timer schedule"),
         new(AzureMarker, AzureProvisioning.Default, SettingSource.Direct, "set by the platform: marks Azure"),
         new("AZURE_CLIENT_ID", AzureProvisioning.Required, SettingSource.Direct, "user-assigned identity for Azure.Identity's DefaultAzureCredential"),
 
@@ -150,7 +155,9 @@ public static class SettingsCatalog
         new("Queue:Embedded:RunWorker", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: run the in-process worker"),
         new("ServiceBus:ConnectionString", AzureProvisioning.NotInAzure, SettingSource.Options, "SAS connection string instead of managed identity (local auth is off in Azure)", Secret: true),
         new("ServiceBus:ClientId", AzureProvisioning.Default, SettingSource.Options, "client id of the user-assigned identity for sending (default: AZURE_CLIENT_ID)"),
-        new("Webhooks:sendgrid:PublicKey", AzureProvisioning.Default, SettingSource.Direct, "SendGrid signed event webhook verification key (proof of delivery)"),
+        new("Webhooks:sendgrid:PublicKey", AzureProvisioning.Default, SettingSource.Options, "SendGrid signed event webhook verification key (proof of delivery)"),
+        new("Webhooks:sendgrid:MaxBodyBytes", AzureProvisioning.Default, SettingSource.Options, "largest SendGrid event webhook body"),
+        new("Webhooks:sendgrid:ReplayWindow", AzureProvisioning.Default, SettingSource.Options, "how old a signed SendGrid event timestamp may be"),
         // E-mail sender (wired by the deadlines issue; used by notices too)
         new("Email:From:Address", AzureProvisioning.Default, SettingSource.Options, "sender address of every e-mail (with SendGrid: a verified sender)"),
         new("Email:From:Name", AzureProvisioning.Default, SettingSource.Options, "sender display name"),

@@ -1,7 +1,7 @@
 using BreachNotify.Application.Webhooks;
 using BreachNotify.Application.Webhooks.Intake;
 using BreachNotify.FunctionApp.Features.Webhooks;
-using BreachNotify.FunctionApp.Functions;
+using BreachNotify.Application.Notices.Sending;
 using Microsoft.Extensions.Options;
 
 namespace BreachNotify.FunctionApp.Composition;
@@ -10,7 +10,7 @@ public static class WebhookComposition
 {
     /// <summary>
     /// Monitor webhook intake: sources (verify + parse), the delivery store, the alert → incident mapper, the
-    /// background processor and the repair sweep (timer function <see cref="WebhookRepairFunction.FunctionName"/>).
+    /// intake use case and the background processor that maps stored alerts (the WebhookRepair timer repairs).
     /// </summary>
     public static IServiceCollection AddWebhookIntake(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,9 +22,10 @@ public static class WebhookComposition
         services.AddSingleton<WebhookDeliveryStore>();
         services.AddSingleton<MonitorIncidentMapper>();
         services.AddSingleton<WebhookAlertProcessor>();
+        services.AddSingleton<IAlertMappingQueue>(sp => sp.GetRequiredService<WebhookAlertProcessor>());
+        services.AddSingleton<WebhookIntake>();
         services.AddHostedService<WebhookStoreInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertProcessor>());
-        services.AddSingleton<ITimerFunction, WebhookRepairFunction>();
         return services;
     }
 
@@ -43,7 +44,7 @@ public static class WebhookComposition
         {
             if (WebhookOptions.SettingNames.Contains(child.Key, StringComparer.OrdinalIgnoreCase)) continue;
             // Webhooks:sendgrid is SendGrid's delivery-event webhook (notices, proof of delivery), not a monitor source.
-            if (string.Equals(child.Key, Features.Webhooks.SendGridWebhookEndpoint.ConfigurationKey, StringComparison.OrdinalIgnoreCase)) continue;
+            if (string.Equals(child.Key, DeliveryEventWebhookOptions.SectionName.Split(':')[1], StringComparison.OrdinalIgnoreCase)) continue;
             options.Sources[child.Key] = child.Get<WebhookSourceOptions>() ?? new WebhookSourceOptions();
         }
     }

@@ -11,14 +11,35 @@ namespace BreachNotify.FunctionApp.Errors;
 /// The one place that turns exceptions into RFC 7807 problem details. Validation problems name the field
 /// (JSON name) in <c>errors</c>; nothing internal (stack, payload) leaks to the client or the log.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemResults(ILogger<ProblemResults> logger)
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    /// <summary>The problem answer for an exception thrown while serving a request; 5xx are logged (type and path only).</summary>
+    public IResult For(HttpContext http, Exception exception)
     {
+        ArgumentNullException.ThrowIfNull(http);
         var problem = Map(exception);
-        if (problem.Status >= 500) LogUnhandled(exception.GetType().Name, httpContext.Request.Path, exception);
-        httpContext.Response.StatusCode = problem.Status ?? 500;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        if (problem.Status >= 500) LogUnhandled(exception.GetType().Name, http.Request.Path, exception);
+        return Result(http, problem);
+    }
+
+    /// <summary>401: says nothing about which key was tried.</summary>
+    public static IResult Unauthorized(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
+        return Result(http, new ProblemDetails { Status = 401, Title = "Unauthorized", Detail = "A valid X-Api-Key header is required." });
+    }
+
+    public static IResult Forbidden(HttpContext http)
+        => Result(http, new ProblemDetails { Status = 403, Title = "Forbidden", Detail = "Your role may not perform this action." });
+
+    public static IResult Result(HttpContext http, ProblemDetails problem)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(problem);
+        problem.Instance ??= http.Request.Path;
+        problem.Extensions["traceId"] = http.TraceIdentifier;
+        return TypedResults.Problem(problem);
     }
 
     public static ProblemDetails Map(Exception exception) => exception switch
@@ -79,6 +100,16 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Path}")]
     private partial void LogUnhandled(string exceptionType, string path, Exception exception);
+}
+
+/// <summary>Standalone only: the safety net for anything outside a function (the pipeline catches inside).</summary>
+public sealed class ProblemExceptionHandler(ProblemResults problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        await problems.For(httpContext, exception).ExecuteAsync(httpContext);
+        return true;
+    }
 }
 
 /// <summary>A request body problem found while reading it by hand (merge patches, uploads): names the field.</summary>

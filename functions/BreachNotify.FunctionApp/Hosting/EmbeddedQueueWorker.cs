@@ -1,24 +1,21 @@
 using BreachNotify.Adapters.EmbeddedQueue;
-using BreachNotify.FunctionApp.Functions;
+using BreachNotify.Application.Notices.Sending;
 using Microsoft.Extensions.Options;
 
 namespace BreachNotify.FunctionApp.Hosting;
 
 /// <summary>
-/// Standalone only: drains the embedded queue in-process by calling the same queue function the Functions host would
-/// call (POST /SendNotice): completed → removed; retry → due again after a backoff, dead-lettered after
+/// Standalone only: drains the embedded queue in-process with the SendNotice use case: completed → removed; retry → due again after a backoff, dead-lettered after
 /// <see cref="StoreQueueOptions.MaxDeliveryCount"/>. Wakes at once when this process enqueues, else polls.
 /// </summary>
 public sealed partial class EmbeddedQueueWorker(
     StoreNoticeQueue queue,
-    IEnumerable<IQueueFunction> functions,
+    SendNoticeProcessor processor,
     IOptions<StoreQueueOptions> options,
     TimeProvider time,
     ILogger<EmbeddedQueueWorker> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
-
-    private IQueueFunction Function => functions.First(f => f.Name == SendNoticeFunction.FunctionName);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -79,16 +76,16 @@ public sealed partial class EmbeddedQueueWorker(
 
     private async Task HandleAsync(StoreQueueLease lease, CancellationToken cancellationToken)
     {
-        QueueFunctionOutcome outcome;
+        SendResult outcome;
         try
         {
-            outcome = await Function.HandleAsync(new QueueDelivery(lease.Body, lease.MessageId, lease.DeliveryCount, new Dictionary<string, string?>()), cancellationToken);
+            outcome = await processor.ProcessAsync(lease.Body, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Like a non-2xx answer to the host: delivered again later.
-            LogHandlerFailed(lease.MessageId, ex);
-            outcome = QueueFunctionOutcome.RetryLater(ex.GetType().Name);
+            // Delivered again later.
+            LogHandlerFailed(lease.MessageId, ex.GetType().Name);
+            outcome = new SendResult(SendOutcome.Transient, ex.GetType().Name);
         }
         if (!outcome.Retry)
         {
@@ -107,8 +104,8 @@ public sealed partial class EmbeddedQueueWorker(
     [LoggerMessage(Level = LogLevel.Error, Message = "Embedded queue worker round failed")]
     private partial void LogFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {MessageId} failed in its handler")]
-    private partial void LogHandlerFailed(string messageId, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {MessageId} failed in its handler with {ExceptionType}")]
+    private partial void LogHandlerFailed(string messageId, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {MessageId} dead-lettered after {Deliveries} deliveries")]
     private partial void LogDeadLettered(string messageId, int deliveries);

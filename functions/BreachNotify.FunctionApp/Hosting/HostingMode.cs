@@ -1,38 +1,33 @@
 namespace BreachNotify.FunctionApp.Hosting;
 
 /// <summary>
-/// How the handler runs. Under the Azure Functions host it listens where the host tells it and the host drives
-/// timers and queues (POST /{FunctionName}); standalone it serves the same routes and runs that work in-process.
+/// How this process runs. Started by the Azure Functions host it is an isolated worker (the host owns HTTP, timers and
+/// scale-out); started on its own (<c>dotnet run</c>) it is a plain ASP.NET Core app serving the same functions
+/// (<see cref="StandaloneHost"/>).
 /// </summary>
-public sealed record HostingMode(bool UnderFunctionsHost, int? CustomHandlerPort)
+public sealed record HostingMode(bool UnderFunctionsHost)
 {
-    public const string PortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const string DefaultStandaloneUrl = "http://localhost:7071";
+
+    /// <summary>The worker reads the host's gRPC endpoint from this setting (command line <c>--functions-uri</c>).</summary>
+    public const string HostEndpointSetting = "Functions:Worker:HostEndpoint";
+
+    public static readonly HostingMode FunctionsHost = new(true);
+    public static readonly HostingMode StandaloneMode = new(false);
 
     public bool Standalone => !UnderFunctionsHost;
 
-    public static HostingMode Detect(IConfiguration configuration)
-    {
-        var port = configuration[PortVariable];
-        if (string.IsNullOrWhiteSpace(port)) return new HostingMode(false, null);
-        if (!int.TryParse(port, out var p) || p is < 1 or > 65535)
-            throw new InvalidOperationException($"{PortVariable} must be a TCP port number.");
-        return new HostingMode(true, p);
-    }
-
     /// <summary>
-    /// Under the host: 127.0.0.1:{port} only (the host is the sole client). Standalone: the usual ASP.NET Core
-    /// settings (--urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS) win; otherwise the Functions port 7071.
+    /// The Functions host starts the worker with <c>--functions-uri</c> (and older hosts with <c>--host</c>/<c>--port</c>);
+    /// the worker cannot start without that endpoint, so its absence means nobody hosts us: run standalone. See
+    /// DotNetWorker's WorkerHostBuilderExtensions (switch mappings) in Azure/azure-functions-dotnet-worker.
     /// </summary>
-    public void ConfigureUrls(WebApplicationBuilder builder)
+    public static HostingMode Detect(IReadOnlyList<string> args, Func<string, string?> environment)
     {
-        if (UnderFunctionsHost)
-        {
-            builder.WebHost.UseUrls($"http://127.0.0.1:{CustomHandlerPort}");
-            return;
-        }
-        var c = builder.Configuration;
-        if (string.IsNullOrEmpty(c["urls"]) && string.IsNullOrEmpty(c["http_ports"]) && string.IsNullOrEmpty(c["https_ports"]))
-            builder.WebHost.UseUrls(DefaultStandaloneUrl);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (args.Any(a => a.Equals("--functions-uri", StringComparison.OrdinalIgnoreCase) || a.StartsWith("--functions-uri=", StringComparison.OrdinalIgnoreCase)))
+            return FunctionsHost;
+        return string.IsNullOrWhiteSpace(environment(HostEndpointSetting.Replace(":", "__", StringComparison.Ordinal))) ? StandaloneMode : FunctionsHost;
     }
 }

@@ -42,15 +42,6 @@ public sealed class BicepConsistencyTests
     }
 
     [Fact]
-    public void Every_binding_connection_and_setting_reference_exists_as_app_settings()
-    {
-        var bindings = DeploymentModel.Bindings(RepoPaths.FunctionApp);
-        Assert.NotEmpty(bindings);
-        var problems = BicepConsistency.ConnectionProblems(bindings, SettingsCatalog.All, Settings);
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
-    }
-
-    [Fact]
     public void One_user_assigned_identity_is_used_for_everything()
     {
         const string clientId = "identity.outputs.clientId";

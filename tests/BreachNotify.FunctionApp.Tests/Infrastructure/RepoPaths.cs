@@ -5,7 +5,7 @@ public static class RepoPaths
     /// <summary>The repository root: the folder above the test assembly holding BreachNotify.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    public static string FunctionApp => Path.Combine(Root, "functions");
+    public static string FunctionApp => Path.Combine(Root, "functions", "BreachNotify.FunctionApp");
 
     private static string FindRoot()
     {
@@ -14,8 +14,8 @@ public static class RepoPaths
         return dir?.FullName ?? throw new InvalidOperationException("Repository root (BreachNotify.sln) not found.");
     }
 
-    /// <summary>The handler's own build output, same configuration as the tests (bin/Debug or bin/Release).</summary>
-    public static string HandlerOutput
+    /// <summary>The function app's own build output, same configuration as the tests (bin/Debug or bin/Release).</summary>
+    public static string AppOutput
     {
         get
         {

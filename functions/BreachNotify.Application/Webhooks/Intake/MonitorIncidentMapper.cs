@@ -43,7 +43,6 @@ public sealed record MonitorLink(string IncidentId, AlertStatus Status, string S
 /// </summary>
 public sealed partial class MonitorIncidentMapper(
     ITableStore store,
-    IncidentRepository repository,
     IncidentService incidents,
     WebhookDeliveryStore deliveries,
     TimeProvider time,
@@ -135,7 +134,7 @@ public sealed partial class MonitorIncidentMapper(
 
         var link = ToLink(row);
         var createdFrom = row.GetString("CreatedFrom")!;
-        var stored = await repository.FindAsync(link.IncidentId, cancellationToken);
+        var stored = await incidents.FindAsync(link.IncidentId, cancellationToken);
         if (stored is null)
         {
             // The claimer has not created it yet (or crashed before): create it from the claiming alert, so whoever
@@ -145,7 +144,7 @@ public sealed partial class MonitorIncidentMapper(
                 : (await deliveries.GetAlertAsync(alert.Source, createdFrom, cancellationToken))?.Alert
                   ?? throw new InvalidOperationException($"Link {alert.ExternalKeyHash} names a claiming alert that is not stored.");
             await OpenAsync(link.IncidentId, creator, link.PreviousIncidentId, cancellationToken);
-            stored = await repository.GetAsync(link.IncidentId, cancellationToken);
+            stored = await incidents.GetAsync(link.IncidentId, cancellationToken);
         }
 
         if (createdFrom == alert.DeliveryKey) return (MapOutcome.Opened, link.IncidentId);
@@ -274,7 +273,7 @@ public sealed partial class MonitorIncidentMapper(
     private async Task<bool> OnTimelineAsync(string incidentId, string deliveryKey, CancellationToken cancellationToken)
     {
         var marker = $"\"deliveryKey\":\"{deliveryKey}\"";
-        var timeline = await repository.GetTimelineAsync(incidentId, cancellationToken);
+        var timeline = await incidents.GetTimelineAsync(incidentId, cancellationToken);
         return timeline.Any(e => e.Details?.Contains(marker, StringComparison.Ordinal) == true);
     }
 

@@ -79,7 +79,7 @@ public sealed record FactsRequest(
         }
         catch (JsonException ex)
         {
-            throw new BadRequestBodyException(fieldPrefix + ProblemExceptionHandler.FieldFromPath(ex.Path), ProblemExceptionHandler.CleanMessage(ex.Message));
+            throw new BadRequestBodyException(fieldPrefix + ProblemResults.FieldFromPath(ex.Path), ProblemResults.CleanMessage(ex.Message));
         }
         return request.ToFacts(fieldPrefix);
     }

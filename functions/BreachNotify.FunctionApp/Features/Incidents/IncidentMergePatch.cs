@@ -48,7 +48,7 @@ public static class IncidentMergePatch
             }
             catch (JsonException ex)
             {
-                errors.Add(p.Name, ProblemExceptionHandler.CleanMessage(ex.Message));
+                errors.Add(p.Name, ProblemResults.CleanMessage(ex.Message));
             }
             catch (InvalidOperationException)
             {

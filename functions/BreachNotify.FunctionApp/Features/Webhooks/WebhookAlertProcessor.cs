@@ -1,17 +1,15 @@
 using System.Threading.Channels;
 using BreachNotify.Application.Webhooks;
 using BreachNotify.Application.Webhooks.Intake;
-using BreachNotify.FunctionApp.Functions;
-using Microsoft.Extensions.Options;
 
 namespace BreachNotify.FunctionApp.Features.Webhooks;
 
 /// <summary>
 /// Maps stored alerts onto incidents after the 202 went out, with a few workers. Only a hint: an alert is durable
 /// (with its pending marker) before it is queued here, so one lost to a crash, a full queue or a failure is mapped
-/// by <see cref="WebhookRepairFunction"/> later. Mapping is safe to run twice and concurrently.
+/// by the WebhookRepair timer function later. Mapping is safe to run twice and concurrently.
 /// </summary>
-public sealed partial class WebhookAlertProcessor(MonitorIncidentMapper mapper, ILogger<WebhookAlertProcessor> logger) : BackgroundService
+public sealed partial class WebhookAlertProcessor(MonitorIncidentMapper mapper, ILogger<WebhookAlertProcessor> logger) : BackgroundService, IAlertMappingQueue
 {
     public const int Workers = 2;
     public const int Capacity = 10_000;
@@ -85,21 +83,4 @@ public sealed partial class WebhookAlertProcessor(MonitorIncidentMapper mapper, 
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Mapping alert {DeliveryKey} from {Source} failed; the repair sweep retries it")]
     private partial void LogFailed(string source, string deliveryKey, Exception exception);
-}
-
-/// <summary>
-/// Timer function: maps alerts stored longer than <see cref="WebhookOptions.RepairAfter"/> ago and still pending
-/// (the process stopped after storing them, or mapping failed). Schedule in functions/WebhookRepair/function.json.
-/// </summary>
-public sealed class WebhookRepairFunction(MonitorIncidentMapper mapper, TimeProvider time, IOptionsMonitor<WebhookOptions> options) : ITimerFunction
-{
-    public const string FunctionName = "WebhookRepair";
-
-    public string Name => FunctionName;
-
-    public async Task<IReadOnlyList<string>> RunAsync(TimerInfo timer, CancellationToken cancellationToken)
-    {
-        var report = await mapper.RepairAsync(time.GetUtcNow() - options.CurrentValue.RepairAfter, cancellationToken);
-        return [$"Webhook repair: {report.Mapped} alert(s) mapped, {report.Failed} failed."];
-    }
 }

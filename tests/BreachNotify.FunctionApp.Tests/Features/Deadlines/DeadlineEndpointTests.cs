@@ -52,25 +52,20 @@ public sealed class DeadlineEndpointTests : IDisposable
         Assert.Equal("due-soon", early.GetProperty("status").GetString()); // clock is at 2026-03-27T12:00Z, 21 h 15 min left
     }
 
-    private static string TimerPayload(bool pastDue)
-        => """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"2026-03-29T09:10:00+00:00","Next":"2026-03-29T09:15:00+00:00","LastUpdated":"2026-03-29T09:10:00+00:00"},"IsPastDue":PAST}},"Metadata":{}}"""
-            .Replace("PAST", pastDue ? "true" : "false", StringComparison.Ordinal);
+    /// <summary>The Functions host's admin API body for running a non-HTTP function.</summary>
+    private static StringContent AdminInput() => new("""{"input":""}""", System.Text.Encoding.UTF8, "application/json");
 
     [Fact]
-    public async Task Post_DeadlineWatch_with_the_hosts_timer_payload_sends_the_due_reminder_once()
+    public async Task Admin_run_of_DeadlineWatch_with_a_dpo_key_sends_the_due_reminder_once()
     {
         var id = await CreateAsync();
         _factory.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 29, 9, 15, 0, TimeSpan.Zero)); // exactly 24 h before the GDPR deadline
-        var client = _factory.CreateClient();
-        var first = await Body(await client.PostJson("/DeadlineWatch", TimerPayload(pastDue: true)), HttpStatusCode.OK);
-        var log = first.GetProperty("Logs")[0].GetString()!;
-        // GDPR 24h (48h passed over) and NIS2: notification 24h, early warning overdue.
-        Assert.Contains("1 open incidents; sent 2 reminders, 1 escalations", log);
-        Assert.Contains("pastDue=True", log);
+        var dpo = _factory.Dpo();
+        var first = await Body(await dpo.PostAsync("/admin/functions/DeadlineWatch", AdminInput()), HttpStatusCode.Accepted);
+        Assert.Equal("DeadlineWatch", first.GetProperty("name").GetString());
+        await Body(await dpo.PostAsync("/admin/functions/deadlinewatch", AdminInput()), HttpStatusCode.Accepted); // names are case-insensitive, as on the host
 
-        var again = await Body(await client.PostJson("/DeadlineWatch", TimerPayload(pastDue: false)), HttpStatusCode.OK);
-        Assert.Contains("sent 0 reminders, 0 escalations", again.GetProperty("Logs")[0].GetString());
-
+        // GDPR 24h (48h passed over) and NIS2: notification 24h, early warning overdue; the second run sends nothing.
         // Outbox: one .eml per recipient and message (owner and DPO for reminders; no escalation list configured).
         var files = Directory.GetFiles(_outbox, "*.eml");
         Assert.Equal(6, files.Length);
@@ -81,12 +76,28 @@ public sealed class DeadlineEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Empty_invocation_body_runs_the_sweep()
+    public async Task Admin_runs_need_a_dpo_key_and_send_nothing_otherwise()
     {
         await CreateAsync();
-        var res = await _factory.CreateClient().PostAsync("/DeadlineWatch", new StringContent(""));
-        var body = await Body(res, HttpStatusCode.OK);
-        Assert.Contains("1 open incidents", body.GetProperty("Logs")[0].GetString());
+        _factory.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 29, 9, 15, 0, TimeSpan.Zero));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _factory.ClientFor(null).PostAsync("/admin/functions/DeadlineWatch", AdminInput())).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _factory.ClientFor("not-a-key").PostAsync("/admin/functions/DeadlineWatch", AdminInput())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _factory.Reporter().PostAsync("/admin/functions/DeadlineWatch", AdminInput())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _factory.Viewer().PostAsync("/admin/functions/DeadlineWatch", AdminInput())).StatusCode);
+        Assert.False(Directory.Exists(_outbox) && Directory.GetFiles(_outbox, "*.eml").Length > 0);
+    }
+
+    [Fact]
+    public async Task Admin_run_of_an_unknown_or_HTTP_function_is_404_and_an_empty_body_is_fine()
+    {
+        await CreateAsync();
+        var dpo = _factory.Dpo();
+        var unknown = await Body(await dpo.PostAsync("/admin/functions/Nope", AdminInput()), HttpStatusCode.NotFound);
+        Assert.Contains("DeadlineWatch", unknown.GetProperty("detail").GetString());
+        var http = await Body(await dpo.PostAsync("/admin/functions/GetIncident", AdminInput()), HttpStatusCode.NotFound);
+        Assert.Contains("HTTP function", http.GetProperty("detail").GetString());
+        await Body(await dpo.PostAsync("/admin/functions/DeadlineWatch", null), HttpStatusCode.Accepted);
+        await Body(await dpo.PostAsync("/admin/functions/DeadlineWatch", new StringContent("""{"input":"","x":1}""", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
     }
 
     [Theory]

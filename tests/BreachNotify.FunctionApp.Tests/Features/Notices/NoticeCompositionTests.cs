@@ -57,11 +57,4 @@ public sealed class NoticeCompositionTests
         Assert.NotNull(ex);
         Assert.Contains(named, ex!.ToString(), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void The_queue_name_must_match_the_SendNotice_trigger()
-    {
-        var ex = StartFailure(new() { ["Queue:Provider"] = "ServiceBus", ["ServiceBus:FullyQualifiedNamespace"] = "example.servicebus.windows.net", ["Queue:Name"] = "other" });
-        Assert.Contains("functions/SendNotice/function.json", ex!.ToString(), StringComparison.Ordinal);
-    }
 }

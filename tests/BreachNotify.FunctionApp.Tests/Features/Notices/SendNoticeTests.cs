@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using BreachNotify.Application.Email;
+using BreachNotify.Application.Notices.Sending;
+using Microsoft.Extensions.DependencyInjection;
 using BreachNotify.FunctionApp.Tests.Infrastructure;
 using static BreachNotify.FunctionApp.Tests.Features.Notices.NoticeScenario;
 
@@ -32,43 +34,32 @@ public sealed class SendNoticeTests : IDisposable
         return (id, jobId, body);
     }
 
-    /// <summary>The Functions host's payload for a Service Bus message: the string body and metadata scalars JSON-encoded twice (platform.md §2).</summary>
-    private static StringContent HostPayload(string body, string messageId, int deliveryCount)
+    /// <summary>One delivery of the job's queue message to the SendNotice use case, as the queue consumer makes it:
+    /// Retry means the message is abandoned and delivered again; an exception is a crash of that delivery.</summary>
+    private async Task<(bool Retry, string Log)> Invoke(string body)
     {
-        var payload = new Dictionary<string, object>
-        {
-            ["Data"] = new Dictionary<string, object> { ["message"] = JsonSerializer.Serialize(body) },
-            ["Metadata"] = new Dictionary<string, object>
-            {
-                ["MessageId"] = JsonSerializer.Serialize(messageId),
-                ["DeliveryCount"] = deliveryCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["sys"] = new { MethodName = "SendNotice" },
-            },
-        };
-        return new StringContent(JsonSerializer.Serialize(payload), Encoding.UTF8, "application/json");
+        var result = await _factory.Services.GetRequiredService<SendNoticeProcessor>().ProcessAsync(body);
+        return (result.Retry, result.Log);
     }
 
-    private async Task<(HttpStatusCode Status, string Log)> Invoke(string body, string messageId, int delivery)
-    {
-        var res = await _factory.CreateClient().PostAsync("/SendNotice", HostPayload(body, messageId, delivery));
-        var json = JsonDocument.Parse(await res.Content.ReadAsStringAsync()).RootElement;
-        return (res.StatusCode, json.GetProperty("Logs")[0].GetString()!);
-    }
+    /// <summary>The NoticeSweep timer function, run as the host's admin API runs it.</summary>
+    private async Task Sweep()
+        => await HttpAssert.Body(await _factory.Dpo().PostAsync("/admin/functions/NoticeSweep", new StringContent("""{"input":""}""", Encoding.UTF8, "application/json")), HttpStatusCode.Accepted);
 
     private async Task<JsonElement> Job(string incident)
         => (await HttpAssert.Body(await _factory.Dpo().GetAsync($"/api/incidents/{incident}/notifications"), HttpStatusCode.OK)).GetProperty("items")[0];
 
     [Fact]
-    public async Task A_host_delivery_sends_once_and_a_redelivery_is_acknowledged_without_sending()
+    public async Task A_delivery_sends_once_and_a_redelivery_is_acknowledged_without_sending()
     {
         var (incident, jobId, body) = await OneJobAsync();
 
-        var first = await Invoke(body, jobId, 1);
-        var again = await Invoke(body, jobId, 2);
+        var first = await Invoke(body);
+        var again = await Invoke(body);
 
-        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.False(first.Retry);
         Assert.Contains("sent to 2 recipients", first.Log);
-        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.False(again.Retry);
         Assert.Contains("already sent", again.Log);
         var message = Assert.Single(_email.Sent);
         Assert.Equal(jobId, message.MessageKey);
@@ -100,9 +91,9 @@ public sealed class SendNoticeTests : IDisposable
         var (incident, jobId, body) = await OneJobAsync();
         _email.Before = (_, _) => throw new EmailPermanentException("SendGrid rejected message with status 400 (BadRequest).", 400);
 
-        var result = await Invoke(body, jobId, 1);
+        var result = await Invoke(body);
 
-        Assert.Equal(HttpStatusCode.OK, result.Status);
+        Assert.False(result.Retry);
         Assert.Contains("failed permanently (400)", result.Log);
         var n = await Job(incident);
         Assert.Equal("failed", n.GetProperty("jobs")[0].GetProperty("status").GetString());
@@ -112,25 +103,25 @@ public sealed class SendNoticeTests : IDisposable
         Assert.Contains(timeline, e => e.GetProperty("action").GetString() == "notice-failed");
         // A redelivery does not try again.
         _email.Before = null;
-        Assert.Contains("already failed", (await Invoke(body, jobId, 2)).Log);
+        Assert.Contains("already failed", (await Invoke(body)).Log);
         Assert.Empty(_email.Sent);
     }
 
     [Theory]
     [InlineData(429)]
     [InlineData(503)]
-    public async Task A_transient_failure_answers_non_2xx_so_the_host_retries(int status)
+    public async Task A_transient_failure_asks_the_queue_to_deliver_again(int status)
     {
         var (incident, jobId, body) = await OneJobAsync();
         _email.Before = (_, _) => throw new EmailTransientException("throttled", status, TimeSpan.FromSeconds(10));
 
-        var result = await Invoke(body, jobId, 1);
+        var result = await Invoke(body);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, result.Status);
+        Assert.True(result.Retry);
         Assert.Contains("retry", result.Log);
         Assert.Equal("queued", (await Job(incident)).GetProperty("jobs")[0].GetProperty("status").GetString());
         _email.Before = null;
-        Assert.Equal(HttpStatusCode.OK, (await Invoke(body, jobId, 2)).Status);   // no lease left behind: the retry sends at once
+        Assert.False((await Invoke(body)).Retry);   // no lease left behind: the retry sends at once
         Assert.Single(_email.Sent);
     }
 
@@ -140,20 +131,19 @@ public sealed class SendNoticeTests : IDisposable
         var (incident, jobId, body) = await OneJobAsync();
         _email.After = (_, n) => n == 0 ? throw new InvalidOperationException("process died") : Task.CompletedTask;
 
-        var crashed = await _factory.CreateClient().PostAsync("/SendNotice", HostPayload(body, jobId, 1));
-        Assert.Equal(HttpStatusCode.InternalServerError, crashed.StatusCode);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Invoke(body));
         Assert.Equal("sending", (await Job(incident)).GetProperty("jobs")[0].GetProperty("status").GetString());
 
         // Redelivered while the lease holds: nothing is sent.
-        var busy = await Invoke(body, jobId, 2);
-        Assert.Equal(HttpStatusCode.InternalServerError, busy.Status);
+        var busy = await Invoke(body);
+        Assert.True(busy.Retry);
         Assert.Contains("being sent by another delivery", busy.Log);
         Assert.Single(_email.Sent);
 
         // After the lease (5 minutes) the job is sent again: the documented at-least-once window, one job at most.
         _factory.Clock.Advance(TimeSpan.FromMinutes(5).Add(TimeSpan.FromTicks(1)));
-        Assert.Equal(HttpStatusCode.OK, (await Invoke(body, jobId, 3)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await Invoke(body, jobId, 4)).Status);
+        Assert.False((await Invoke(body)).Retry);
+        Assert.False((await Invoke(body)).Retry);
         Assert.Equal(2, _email.Sent.Count);
         var job = (await Job(incident)).GetProperty("jobs")[0];
         Assert.Equal("sent", job.GetProperty("status").GetString());
@@ -163,8 +153,8 @@ public sealed class SendNoticeTests : IDisposable
     [Fact]
     public async Task Messages_that_name_no_job_are_acknowledged()
     {
-        Assert.Equal(HttpStatusCode.OK, (await Invoke("not json", "x", 1)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await Invoke("""{"jobId":"job-0000","incidentId":"inc-1","notificationId":"ntf-1"}""", "y", 1)).Status);
+        Assert.False((await Invoke("not json")).Retry);
+        Assert.False((await Invoke("""{"jobId":"job-0000","incidentId":"inc-1","notificationId":"ntf-1"}""")).Retry);
         Assert.Empty(_email.Sent);
     }
 
@@ -176,20 +166,16 @@ public sealed class SendNoticeTests : IDisposable
         var lease = Assert.Single(await _factory.Queue.ReceiveAsync(10));
         await _factory.Queue.CompleteAsync(lease);
 
-        async Task<string> Sweep()
-        {
-            var res = await _factory.CreateClient().PostAsync("/NoticeSweep", new StringContent("""{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{}}""", Encoding.UTF8, "application/json"));
-            return (await HttpAssert.Body(res, HttpStatusCode.OK)).GetProperty("Logs")[0].GetString()!;
-        }
-
-        Assert.Contains("0 enqueued again", await Sweep());                  // not stale yet
+        await Sweep();
+        Assert.Equal((0, 0), await _factory.Queue.CountAsync());             // not stale yet
         _factory.Clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.Contains("1 enqueued again", await Sweep());
-        Assert.Equal((1, 0), await _factory.Queue.CountAsync());
+        await Sweep();
+        Assert.Equal((1, 0), await _factory.Queue.CountAsync());             // enqueued again
         Assert.Equal(1, await _factory.Worker.DrainAsync());
         Assert.Single(_email.Sent);
         Assert.Equal("sent", (await Job(incident)).GetProperty("jobs")[0].GetProperty("status").GetString());
-        Assert.Contains("0 pending", await Sweep());                          // a sent job leaves the sweep's partition
+        await Sweep();
+        Assert.Equal((0, 0), await _factory.Queue.CountAsync());             // a sent job is not enqueued again
     }
 
     [Fact]
@@ -201,7 +187,7 @@ public sealed class SendNoticeTests : IDisposable
         {
             await _factory.Worker.DrainAsync();                            // each delivery fails; the message waits for its backoff
             _factory.Clock.Advance(TimeSpan.FromMinutes(16));
-            await _factory.CreateClient().PostAsync("/NoticeSweep", new StringContent("{}", Encoding.UTF8, "application/json"));
+            await Sweep();
         }
         var n = await Job(incident);
         Assert.Equal("failed", n.GetProperty("jobs")[0].GetProperty("status").GetString());

@@ -75,7 +75,7 @@ public sealed class RegisterEndpointTests : IDisposable
         var bytes = await res.Content.ReadAsByteArrayAsync();
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]); // UTF-8 BOM so spreadsheets read the accents right
         var text = Encoding.UTF8.GetString(bytes[3..]);
-        Assert.StartsWith(string.Join(',', RegisterEndpoints.CsvColumns) + "\r\n", text);
+        Assert.StartsWith(string.Join(',', RegisterFunctions.CsvColumns) + "\r\n", text);
         // The formula-looking title and reason are prefixed with ' and quoted; quotes doubled.
         Assert.Contains($"{dismissed},\"'=HYPERLINK(\"\"http://evil.test\"\")\",dismissed,manual,sam,", text);
         Assert.Contains(",\"'@test data only\",", text);
@@ -95,12 +95,12 @@ public sealed class RegisterEndpointTests : IDisposable
             CreatedAt = DateTimeOffset.Parse("2026-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture), DataSubjects = 0, Records = 12,
         };
         using var stream = new MemoryStream();
-        await RegisterEndpoints.WriteCsvAsync([entry], stream, CancellationToken.None);
+        await RegisterFunctions.WriteCsvAsync([entry], stream, CancellationToken.None);
         var lines = Encoding.UTF8.GetString(stream.ToArray()).TrimStart('\uFEFF').Split("\r\n");
         Assert.Equal(3, lines.Length); // header, record, empty after the final CRLF
         Assert.Equal("", lines[2]);
         Assert.StartsWith("inc-1,\"'+cmd\",closed,\"'-source\",\"'@me\",,processor,\"'\tTabbed\",NL BE,2026-01-02T02:04:05Z,,,2026-01-02T03:04:05Z,", lines[1]);
         Assert.Contains(",0,12,", lines[1]);
-        Assert.Equal(RegisterEndpoints.CsvColumns.Length, RegisterEndpoints.Fields(entry).Length);
+        Assert.Equal(RegisterFunctions.CsvColumns.Length, RegisterFunctions.Fields(entry).Length);
     }
 }

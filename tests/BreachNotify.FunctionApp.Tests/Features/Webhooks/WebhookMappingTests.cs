@@ -2,7 +2,6 @@ using System.Net;
 using BreachNotify.Application.Storage;
 using BreachNotify.Application.Webhooks;
 using BreachNotify.Application.Webhooks.Intake;
-using BreachNotify.FunctionApp.Functions;
 using BreachNotify.Tests.Shared.Webhooks;
 using static BreachNotify.FunctionApp.Tests.Features.Webhooks.WebhookTestClient;
 using static BreachNotify.FunctionApp.Tests.Infrastructure.HttpAssert;
@@ -152,18 +151,23 @@ public sealed class WebhookMappingTests : IDisposable
     {
         var store = _hooks.Service<WebhookDeliveryStore>();
         await store.AcceptAsync("generic", [Alert("lost-1")], 100); // stored, never queued: the process "died"
-        var repair = _hooks.Service<IEnumerable<ITimerFunction>>().Single(f => f.Name == "WebhookRepair");
+        // The timer function, run as the Functions host's admin API would (dpo key).
+        var dpo = _hooks.Factory.Dpo();
+        async Task RepairAsync() => Assert.Equal(System.Net.HttpStatusCode.Accepted,
+            (await dpo.PostAsync("/admin/functions/WebhookRepair", new StringContent("""{"input":""}""", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
 
         _hooks.Factory.Clock.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromTicks(1));
-        await repair.RunAsync(new TimerInfo(null, null, false), default);
+        await RepairAsync();
         Assert.Null(await _hooks.LinkAsync("generic", "dlp-17"));
 
         _hooks.Factory.Clock.Advance(TimeSpan.FromTicks(1));
-        var log = await repair.RunAsync(new TimerInfo(null, null, false), default);
+        await RepairAsync();
 
-        Assert.Equal(["Webhook repair: 1 alert(s) mapped, 0 failed."], log);
-        Assert.Equal("suspected", (await _hooks.IncidentAsync("generic", "dlp-17")).GetProperty("status").GetString());
-        Assert.Equal(["Webhook repair: 0 alert(s) mapped, 0 failed."], await repair.RunAsync(new TimerInfo(null, null, false), default));
+        var incident = await _hooks.IncidentAsync("generic", "dlp-17");
+        Assert.Equal("suspected", incident.GetProperty("status").GetString());
+        await RepairAsync();
+        Assert.Equal(1, await _hooks.CountIncidentsAsync());
+        Assert.Equal(incident.GetProperty("timeline").GetArrayLength(), (await _hooks.IncidentAsync("generic", "dlp-17")).GetProperty("timeline").GetArrayLength());
     }
 
     [Fact]

@@ -1,0 +1,22 @@
+using BreachNotify.Application.Risk;
+using BreachNotify.Domain.Risk;
+using BreachNotify.FunctionApp.Auth;
+using BreachNotify.FunctionApp.Http;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+
+namespace BreachNotify.FunctionApp.Features.Assessments;
+
+public sealed class AssessmentFunctions
+{
+    /// <summary>Judges facts without storing anything: ENISA severity plus the GDPR Art 33/34 rules, with reasons.</summary>
+    [Function("AssessFacts")]
+    [Authorize(Policy = Policies.Report)]
+    public async Task<Ok<RiskAssessment>> Assess(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assessments")] HttpRequest req, CancellationToken cancellationToken)
+    {
+        var facts = await req.ReadJsonAsync<FactsRequest>(cancellationToken);
+        return TypedResults.Ok(RiskAssessor.Assess(facts.ToFacts()));
+    }
+}

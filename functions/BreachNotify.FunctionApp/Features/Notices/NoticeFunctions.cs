@@ -1,0 +1,149 @@
+using BreachNotify.Application.Incidents;
+using BreachNotify.Application.Notices;
+using BreachNotify.Application.Notices.Authorities;
+using BreachNotify.Application.Notices.Jobs;
+using BreachNotify.Application.Notices.Recipients;
+using BreachNotify.Application.Notices.Templates;
+using BreachNotify.FunctionApp.Auth;
+using BreachNotify.FunctionApp.Errors;
+using BreachNotify.FunctionApp.Hosting;
+using BreachNotify.FunctionApp.Http;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+
+namespace BreachNotify.FunctionApp.Features.Notices;
+
+/// <summary>Notices: recipients, the people-written texts, previews, notifications (queued jobs) and authority submissions.</summary>
+public sealed class NoticeFunctions(
+    IncidentService incidents,
+    RecipientUpload upload,
+    RecipientRepository recipients,
+    NoticeContentService content,
+    NotificationService notifications,
+    NotificationQueries queries,
+    AuthoritySubmissionService submissions,
+    SupervisoryAuthorityRegistry authorities)
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    /// <summary>Streams a CSV or JSON upload into the incident's recipients (never buffered whole; never logged).</summary>
+    [Function("UploadRecipients")]
+    [Authorize(Policy = Policies.Report)]
+    [RequestBodyLimit(BodyLimit.RecipientUpload)]
+    public async Task<Ok<RecipientImportResponse>> UploadRecipients(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents/{id}/recipients")] HttpRequest req, string id, CancellationToken cancellationToken)
+    {
+        var type = (req.ContentType ?? "").Split(';')[0].Trim();
+        var csv = type.Equals("text/csv", StringComparison.OrdinalIgnoreCase);
+        var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        if (!csv && !json) throw new BadHttpRequestException("Send text/csv (header email,name,language,country,kind,externalId) or application/json (an array).", StatusCodes.Status415UnsupportedMediaType);
+        if (req.ContentLength == 0) throw new BadRequestBodyException("$", "The body is empty.");
+        try
+        {
+            var result = await upload.ImportAsync(id, req.Body, csv ? RecipientFileFormat.Csv : RecipientFileFormat.Json, cancellationToken);
+            return TypedResults.Ok(new RecipientImportResponse(result.Accepted, result.Duplicates, result.RejectedCount,
+                result.Rejected.Select(r => csv ? new RejectedRowResponse(r.Position, null, r.Reason) : new RejectedRowResponse(null, r.Position, r.Reason)).ToList()));
+        }
+        catch (RecipientUploadException ex)
+        {
+            throw new BadRequestBodyException(ex.Field, ex.Message);
+        }
+    }
+
+    /// <summary>Counts for everyone who may read; the rows themselves (personal data) for the DPO only.</summary>
+    [Function("GetRecipients")]
+    [Authorize(Policy = Policies.Read)]
+    public async Task<Results<Ok<RecipientsResponse>, ProblemHttpResult>> GetRecipients(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/recipients")] HttpRequest req, string id, CancellationToken cancellationToken)
+    {
+        var rows = req.QueryBool("rows");
+        var pageSize = req.QueryInt("pageSize", 1, MaxPageSize);
+        var continuation = req.QueryString("continuation");
+        _ = await incidents.GetAsync(id, cancellationToken);
+        var listRows = rows == true || continuation is not null;
+        if (listRows && !req.HttpContext.User.IsDpo())
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: "Only the DPO may see recipients' rows; counts are open to every role.");
+        var counts = await recipients.CountAsync(id, cancellationToken);
+        var notices = await queries.RecipientNoticeCountsAsync(id, cancellationToken);
+        List<RecipientRowResponse>? items = null;
+        string? next = null;
+        if (listRows)
+        {
+            var page = await recipients.PageAsync(id, pageSize ?? DefaultPageSize, continuation, cancellationToken);
+            items = page.Items.Select(r => new RecipientRowResponse(r.Recipient.Email, r.Recipient.Name, r.Recipient.Language, r.Recipient.Country, r.Recipient.Kind, r.Recipient.ExternalId, r.AddedAt)).ToList();
+            next = page.ContinuationToken;
+        }
+        return TypedResults.Ok(new RecipientsResponse(counts.Total, counts.ByKind, counts.ByLanguage, counts.ByKindAndLanguage, notices, items, next));
+    }
+
+    [Function("SetNoticeContent")]
+    [Authorize(Policy = Policies.Report)]
+    public async Task<Ok<NoticeTexts>> SetContent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "incidents/{id}/notice-content/{language}")] HttpRequest req, string id, string language, CancellationToken cancellationToken)
+    {
+        var body = await req.ReadJsonAsync<NoticeContentRequest>(cancellationToken);
+        var texts = await content.SetAsync(id, language, new NoticeTexts(body.Summary, body.Consequences, body.Measures, body.Advice), req.IfMatch(), req.HttpContext.User.ToActor(), cancellationToken);
+        return TypedResults.Ok(texts);
+    }
+
+    [Function("GetNoticeContent")]
+    [Authorize(Policy = Policies.Read)]
+    public async Task<Ok<IReadOnlyDictionary<string, NoticeTexts>>> GetContent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notice-content")] HttpRequest req, string id, CancellationToken cancellationToken)
+    {
+        _ = await incidents.GetAsync(id, cancellationToken);
+        return TypedResults.Ok(await content.GetAsync(id, cancellationToken));
+    }
+
+    /// <summary>Exactly what would be sent (before each recipient's salutation is filled in), with its template version and hash.</summary>
+    [Function("PreviewNotice")]
+    [Authorize(Policy = Policies.Read)]
+    public async Task<Ok<NoticePreviewResponse>> Preview(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notices/preview")] HttpRequest req, string id, CancellationToken cancellationToken)
+    {
+        var r = await notifications.PreviewAsync(id, req.QueryString("kind"), req.QueryString("language"), req.QueryString("phase"), req.QueryString("reasonsForDelay"), cancellationToken);
+        var lexicon = NoticeLexicon.For(r.Language);
+        var substitutions = new Dictionary<string, string>
+        {
+            [NoticeComposer.SalutationToken] = $"{lexicon.SalutationNamed} or \"{lexicon.SalutationGeneric}\" when the recipient has no name",
+            [NoticeComposer.SalutationHtmlToken] = "the same, HTML-escaped",
+        };
+        return TypedResults.Ok(new NoticePreviewResponse(r.Kind, r.Language, r.Phase, r.TemplateVersion, r.Subject, r.Text, r.Html, r.BodySha256, substitutions));
+    }
+
+    [Function("CreateNotification")]
+    [Authorize(Policy = Policies.Dpo)]
+    public async Task<Accepted<NotificationAccepted>> Notify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents/{id}/notifications")] HttpRequest req, string id, CancellationToken cancellationToken)
+    {
+        var body = await req.ReadJsonAsync<NotificationRequestBody>(cancellationToken);
+        var created = await notifications.CreateAsync(id, new NotificationRequest(body.Kind, body.Phase, body.Language, body.ReasonsForDelay, body.Override ?? false, body.Rationale),
+            req.HttpContext.User.ToActor(), req.Header("Idempotency-Key"), cancellationToken);
+        return TypedResults.Accepted($"/api/incidents/{id}/notifications", new NotificationAccepted(created.NotificationId, created.Jobs, created.Recipients));
+    }
+
+    [Function("ListNotifications")]
+    [Authorize(Policy = Policies.Read)]
+    public async Task<Ok<NotificationsResponse>> ListNotifications(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notifications")] HttpRequest req, string id, CancellationToken cancellationToken)
+        => TypedResults.Ok(new NotificationsResponse(await queries.ListAsync(id, cancellationToken)));
+
+    [Function("RecordAuthoritySubmission")]
+    [Authorize(Policy = Policies.Dpo)]
+    public async Task<Results<Created<AuthoritySubmissionResponse>, Ok<AuthoritySubmissionResponse>>> SubmitToAuthority(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents/{id}/authority-submissions")] HttpRequest req, string id, CancellationToken cancellationToken)
+    {
+        var body = await req.ReadJsonAsync<AuthoritySubmissionRequest>(cancellationToken);
+        var s = await submissions.RecordAsync(id, body.Reference, body.SubmittedAt, body.ReasonsForDelay, body.Note, req.HttpContext.User.ToActor(), cancellationToken);
+        var response = new AuthoritySubmissionResponse(s.Reference, s.SubmittedAt, s.SubmittedBy, s.DueAt, s.InTime);
+        return s.Replayed ? TypedResults.Ok(response) : TypedResults.Created($"/api/incidents/{id}", response);
+    }
+
+    [Function("ListAuthorities")]
+    [Authorize(Policy = Policies.Read)]
+    public Ok<IReadOnlyCollection<SupervisoryAuthority>> ListAuthorities(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "authorities")] HttpRequest req)
+        => TypedResults.Ok((IReadOnlyCollection<SupervisoryAuthority>)authorities.All.OrderBy(a => a.Country, StringComparer.Ordinal).ToList());
+}
