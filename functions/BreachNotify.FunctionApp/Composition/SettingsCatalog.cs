@@ -58,7 +58,7 @@ public sealed record SettingDefinition(
 /// <summary>
 /// Every setting the app reads, in one list, with what the Azure deployment must do about it. Used at start-up (in
 /// Azure: required settings present, fixed values right) and by tests: against the options classes (reflection) and
-/// against bicep/ (parsed), so the code, this list and the deployment cannot drift apart.
+/// against bicep/ (compiled), so the code, this list and the deployment cannot drift apart.
 /// To add a setting: add its options property (in a class with a <c>SectionName</c> const) and one line here; if it
 /// must be set in Azure, add it to bicep/modules/functionapp.bicep too (the consistency test says what is missing).
 /// </summary>
@@ -178,6 +178,13 @@ public static class SettingsCatalog
         new("Deadlines:SweepParallelism", AzureProvisioning.Default, SettingSource.Options, "open incidents read at once per sweep"),
         new("Escalation:Recipients:{n}", AzureProvisioning.Default, SettingSource.Options, "also receive escalations of overdue deadlines"),
         new("Escalation:IncludeReminders", AzureProvisioning.Default, SettingSource.Options, "also receive threshold reminders"),
+
+        // Timer schedules (issue 12): each TimerTrigger reads its own as %<Function>:Schedule% (NCRONTAB with seconds).
+        new("DeadlineWatch:Schedule", AzureProvisioning.Required, SettingSource.Planned, "deadline sweep schedule"),
+        new("NoticeSweep:Schedule", AzureProvisioning.Required, SettingSource.Planned, "notice sweep schedule"),
+        new("WebhookRepair:Schedule", AzureProvisioning.Required, SettingSource.Planned, "webhook repair sweep schedule"),
+        new("SendQueuedNotices:Schedule", AzureProvisioning.Required, SettingSource.Planned, "queue drain schedule"),
+        new("RecipientRetention:Schedule", AzureProvisioning.Required, SettingSource.Planned, "recipient retention sweep schedule"),
     ];
 
     /// <summary>Azure when the platform marker is present.</summary>
