@@ -39,18 +39,24 @@ public sealed class CompiledDeployment
     public BicepRun ExampleSnapshotRun { get; }
     public BicepRun FullSnapshotRun { get; }
 
+    private readonly JsonElement? _template;
+    private readonly JsonElement? _parameters;
+    private readonly DeploymentSnapshot? _example;
+    private readonly DeploymentSnapshot? _full;
+
     /// <summary>The compiled ARM template (main.json).</summary>
-    public JsonElement Template { get; }
+    public JsonElement Template => _template ?? throw new InvalidOperationException($"No compiled template. {Build}");
 
     /// <summary>The compiled parameter file (main.parameters.json) for <see cref="ExampleEnvironment"/> with webhooks.</summary>
-    public JsonElement Parameters { get; }
+    public JsonElement Parameters => _parameters ?? throw new InvalidOperationException($"No compiled parameters. {BuildParams}");
 
     /// <summary>main.bicepparam with only the required secrets in the environment: the smallest deployment.</summary>
-    public DeploymentSnapshot Example { get; }
+    public DeploymentSnapshot Example => _example ?? throw new InvalidOperationException($"No snapshot. {ExampleSnapshotRun}");
 
     /// <summary>Every optional parameter given.</summary>
-    public DeploymentSnapshot Full { get; }
+    public DeploymentSnapshot Full => _full ?? throw new InvalidOperationException($"No snapshot. {FullSnapshotRun}");
 
+    // Each step runs even when an earlier one fails, so every test reports the compiler's own words.
     private CompiledDeployment()
     {
         var work = Path.Combine(Path.GetTempPath(), "bn-bicep-" + Guid.NewGuid().ToString("N"));
@@ -61,12 +67,12 @@ public sealed class CompiledDeployment
             Build = BicepCli.Run(BicepDirectory, null, "build", main, "--outfile", Path.Combine(work, "main.json"));
             Lint = BicepCli.Run(BicepDirectory, null, "lint", main);
             BuildParams = BicepCli.Run(BicepDirectory, ExampleEnvironment(withWebhooks: true), "build-params", Path.Combine(BicepDirectory, "main.bicepparam"), "--outfile", Path.Combine(work, "main.parameters.json"));
-            Template = ReadJson(Path.Combine(work, "main.json"), Build);
-            Parameters = ReadJson(Path.Combine(work, "main.parameters.json"), BuildParams);
+            _template = ReadJson(Path.Combine(work, "main.json"));
+            _parameters = ReadJson(Path.Combine(work, "main.parameters.json"));
 
-            (ExampleSnapshotRun, Example) = Snapshot(copy, "main.bicepparam", ExampleEnvironment(withWebhooks: false));
+            (ExampleSnapshotRun, _example) = TrySnapshot(copy, "main.bicepparam", ExampleEnvironment(withWebhooks: false));
             File.WriteAllText(Path.Combine(copy, "full.bicepparam"), FullParameters());
-            (FullSnapshotRun, Full) = Snapshot(copy, "full.bicepparam", null);
+            (FullSnapshotRun, _full) = TrySnapshot(copy, "full.bicepparam", null);
         }
         finally
         {
@@ -90,15 +96,20 @@ public sealed class CompiledDeployment
     /// <summary>Runs <c>bicep snapshot</c> on a parameter file in <paramref name="bicepDirectory"/> and reads the result.</summary>
     public static (BicepRun Run, DeploymentSnapshot Snapshot) Snapshot(string bicepDirectory, string parameterFile, IReadOnlyDictionary<string, string?>? environment)
     {
-        var run = BicepCli.Run(bicepDirectory, environment ?? ExampleEnvironment(withWebhooks: false), ["snapshot", parameterFile, .. Target]);
-        var output = Path.Combine(bicepDirectory, Path.ChangeExtension(parameterFile, ".snapshot.json"));
-        if (run.ExitCode != 0 || !File.Exists(output)) throw new InvalidOperationException($"No snapshot. {run}");
-        return (run, new DeploymentSnapshot(File.ReadAllText(output)));
+        var (run, snapshot) = TrySnapshot(bicepDirectory, parameterFile, environment);
+        return (run, snapshot ?? throw new InvalidOperationException($"No snapshot. {run}"));
     }
 
-    private static JsonElement ReadJson(string path, BicepRun run)
+    private static (BicepRun Run, DeploymentSnapshot? Snapshot) TrySnapshot(string bicepDirectory, string parameterFile, IReadOnlyDictionary<string, string?>? environment)
     {
-        if (!File.Exists(path)) throw new InvalidOperationException($"No output. {run}");
+        var run = BicepCli.Run(bicepDirectory, environment ?? ExampleEnvironment(withWebhooks: false), ["snapshot", parameterFile, .. Target]);
+        var output = Path.Combine(bicepDirectory, Path.ChangeExtension(parameterFile, ".snapshot.json"));
+        return (run, run.ExitCode == 0 && File.Exists(output) ? new DeploymentSnapshot(File.ReadAllText(output)) : null);
+    }
+
+    private static JsonElement? ReadJson(string path)
+    {
+        if (!File.Exists(path)) return null;
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         return doc.RootElement.Clone();
     }
