@@ -1,8 +1,10 @@
-// BreachNotify on Azure: Flex Consumption function app (custom handler) with one user-assigned managed identity,
+// BreachNotify on Azure: Flex Consumption function app (.NET isolated worker) with one user-assigned managed identity,
 // Table storage, Service Bus Standard, Key Vault (RBAC) and Application Insights. Deploy to a resource group:
-//   az deployment group create -g <rg> -f bicep/main.bicep -p bicep/main.bicepparam
-// docs/deploy.md explains the topology and the decisions.
+//   az deployment group create -g <rg> -p bicep/main.bicepparam
+// docs/deploy.md explains the topology and the decisions; the test suite compiles this with the Bicep CLI.
 targetScope = 'resourceGroup'
+
+import { organisation as organisationType, apiKey } from 'types.bicep'
 
 @minLength(3)
 @maxLength(20)
@@ -13,18 +15,23 @@ param location string = resourceGroup().location
 
 param tags object = {}
 
-@description('Organisation details used in notices: { name, dpoName, dpoEmail, leadAuthority, timeZone, dpoPhone?, authorityNoticeEmail? }.')
-param organisation object
+@description('Organisation details used in notices.')
+param organisation organisationType
 
-@description('API keys as SHA-256 hashes: [{ name, role: viewer|reporter|dpo, keySha256 }]. See README "Make an API key".')
-param apiKeys array
+@description('API keys as SHA-256 hashes. See README "Make an API key".')
+param apiKeys apiKey[]
 
 @secure()
 @description('SendGrid API key with the Mail Send permission; stored in Key Vault.')
 param sendGridApiKey string
 
+@description('Monitor sources that get a webhook credential, e.g. [ "github", "alertmanager" ]: each needs an entry in webhookCredentials.')
+param webhookSources string[] = []
+
+// The names are a separate, plain parameter: loops over a secure value cannot be expanded before the deployment
+// starts (what-if and the tests' snapshot would see no settings or secrets at all).
 @secure()
-@description('Monitor webhook credentials by source, e.g. { github: "...", alertmanager: "..." }; stored in Key Vault.')
+@description('Monitor webhook credential for each of webhookSources, e.g. { github: "...", alertmanager: "..." }; stored in Key Vault.')
 param webhookCredentials object = {}
 
 @description('Prefix of every table name (letters and digits).')
@@ -112,6 +119,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     sendGridApiKey: sendGridApiKey
+    webhookSources: webhookSources
     webhookCredentials: webhookCredentials
   }
 }
@@ -148,9 +156,9 @@ module functionApp 'modules/functionapp.bicep' = {
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     queueName: serviceBus.outputs.queueName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
-    keyVaultUri: keyVault.outputs.vaultUri
     sendGridApiKeySecretUri: keyVault.outputs.sendGridApiKeySecretUri
-    webhookSources: [for w in items(webhookCredentials): w.key]
+    webhookSources: webhookSources
+    webhookSecretUris: keyVault.outputs.webhookSecretUris
     apiKeys: apiKeys
     organisation: organisation
     maximumInstanceCount: maximumInstanceCount

@@ -23,4 +23,7 @@ param apiKeys = [
 
 param sendGridApiKey = readEnvironmentVariable('SENDGRID_API_KEY')
 
-param webhookCredentials = json(readEnvironmentVariable('WEBHOOK_CREDENTIALS', '{}'))
+// { "<source>": "<HMAC secret or bearer token>" }; the source names (not secret) become their own parameter.
+var webhookCredentialsBySource = json(readEnvironmentVariable('WEBHOOK_CREDENTIALS', '{}'))
+param webhookSources = objectKeys(webhookCredentialsBySource)
+param webhookCredentials = webhookCredentialsBySource

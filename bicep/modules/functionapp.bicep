@@ -1,7 +1,8 @@
-// Flex Consumption plan (FC1, Linux) and the function app running the BreachNotify custom handler.
-// Runtime 'custom': the package carries a self-contained linux-x64 handler (scripts/package.sh), started by the host
-// from host.json's customHandler.description; nothing depends on a .NET runtime in the image. See docs/deploy.md.
+// Flex Consumption plan (FC1, Linux) and the function app: the .NET isolated worker (runtime dotnet-isolated), deployed
+// as a zip from the blob container below. See docs/deploy.md.
 // https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to
+import { organisation as organisationType, apiKey } from '../types.bicep'
+
 param planName string
 param appName string
 param location string
@@ -15,16 +16,18 @@ param deploymentContainerUrl string
 param serviceBusNamespace string
 param queueName string
 param applicationInsightsConnectionString string
-param keyVaultUri string
 param sendGridApiKeySecretUri string
 @description('Monitor sources with a credential in Key Vault (secret webhook-<source>).')
-param webhookSources array
-@description('API keys: [{ name, role, keySha256 }]; hashes only, never the keys.')
-param apiKeys array
-@description('{ name, dpoName, dpoEmail, leadAuthority, timeZone, dpoPhone?, authorityNoticeEmail? }')
-param organisation object
+param webhookSources string[]
+@description('Versionless URI of each source\'s secret, in the order of webhookSources.')
+param webhookSecretUris string[]
+param apiKeys apiKey[]
+param organisation organisationType
 param maximumInstanceCount int
 param instanceMemoryMB int
+
+// The app's target framework (net10.0, Directory.Build.props); Flex Consumption runs .NET 10 isolated apps.
+var dotnetVersion = '10.0'
 
 // How each monitor source authenticates (functions/BreachNotify.Application/Webhooks/README.md): an HMAC secret
 // or a bearer token. Keys as in app settings: no hyphen (Linux), matched by the app ignoring case, '-' and '_'.
@@ -38,21 +41,18 @@ var webhookCredentialKind = {
   generic: 'Secrets'
 }
 
-// Read by the Functions host (identity-based connections), not by the handler.
+// Read by the Functions host (identity-based connections).
 // https://learn.microsoft.com/azure/azure-functions/functions-reference#configure-an-identity-based-connection
 var hostSettings = [
   { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
-  { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusNamespace }
-  { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
-  { name: 'ServiceBusConnection__clientId', value: identityClientId }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
 ]
 
-// Read by the handler (functions/BreachNotify.FunctionApp/Composition/SettingsCatalog.cs lists them all).
-var handlerSettings = [
+// Read by the app (functions/BreachNotify.FunctionApp/Composition/SettingsCatalog.cs lists them all).
+var appSettings = [
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
   { name: 'Storage__Provider', value: 'AzureTables' }
   { name: 'Storage__Tables__Endpoint', value: tableEndpoint }
@@ -70,20 +70,31 @@ var handlerSettings = [
   { name: 'Organisation__TimeZone', value: organisation.timeZone }
 ]
 
+// Timer schedules (NCRONTAB with seconds, UTC), read by the timer triggers as %<Function>:Schedule%.
+var timerSettings = [
+  { name: 'DeadlineWatch__Schedule', value: '0 */5 * * * *' }
+  { name: 'NoticeSweep__Schedule', value: '0 */5 * * * *' }
+  { name: 'WebhookRepair__Schedule', value: '0 */2 * * * *' }
+  { name: 'SendQueuedNotices__Schedule', value: '*/10 * * * * *' }
+  { name: 'RecipientRetention__Schedule', value: '0 0 3 * * *' }
+]
+
 var optionalOrganisationSettings = concat(
-  contains(organisation, 'dpoPhone') ? [{ name: 'Organisation__Dpo__Phone', value: organisation.dpoPhone }] : [],
-  contains(organisation, 'authorityNoticeEmail') ? [{ name: 'Organisation__AuthorityNoticeEmail', value: organisation.authorityNoticeEmail }] : []
+  empty(organisation.?dpoPhone ?? '') ? [] : [{ name: 'Organisation__Dpo__Phone', value: organisation.?dpoPhone }],
+  empty(organisation.?authorityNoticeEmail ?? '') ? [] : [{ name: 'Organisation__AuthorityNoticeEmail', value: organisation.?authorityNoticeEmail }]
 )
 
-var apiKeySettings = flatten([for (k, i) in apiKeys: [
+// A for-expression may only be a variable's whole value (BCP138), so the three settings per key are flattened apart.
+var apiKeySettingsPerKey = [for (k, i) in apiKeys: [
   { name: 'Auth__ApiKeys__${i}__Name', value: k.name }
   { name: 'Auth__ApiKeys__${i}__Role', value: k.role }
   { name: 'Auth__ApiKeys__${i}__KeySha256', value: k.keySha256 }
-]])
+]]
+var apiKeySettings = flatten(apiKeySettingsPerKey)
 
-var webhookSettings = [for s in webhookSources: {
+var webhookSettings = [for (s, i) in webhookSources: {
   name: 'Webhooks__${toLower(s)}__${webhookCredentialKind[toLower(s)]}__0'
-  value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/webhook-${toLower(s)}/)'
+  value: '@Microsoft.KeyVault(SecretUri=${webhookSecretUris[i]})'
 }]
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -120,7 +131,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: concat(hostSettings, handlerSettings, optionalOrganisationSettings, apiKeySettings, webhookSettings)
+      appSettings: concat(hostSettings, appSettings, timerSettings, optionalOrganisationSettings, apiKeySettings, webhookSettings)
     }
     functionAppConfig: {
       deployment: {
@@ -138,8 +149,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: dotnetVersion
       }
     }
   }

@@ -6,8 +6,10 @@ param location string
 param tags object
 @secure()
 param sendGridApiKey string
+@description('Monitor sources with a webhook credential.')
+param webhookSources string[]
 @secure()
-@description('Webhook credential per monitor source, e.g. { github: "..." }.')
+@description('Webhook credential per monitor source, e.g. { github: "..." }; a source missing here fails the deployment.')
 param webhookCredentials object
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
@@ -37,11 +39,11 @@ resource sendGridSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource webhookSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for w in items(webhookCredentials): {
+resource webhookSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for s in webhookSources: {
   parent: vault
-  name: 'webhook-${toLower(w.key)}'
+  name: 'webhook-${toLower(s)}'
   properties: {
-    value: w.value
+    value: webhookCredentials[s]
     contentType: 'text/plain'
   }
 }]
@@ -50,3 +52,5 @@ output name string = vault.name
 output vaultUri string = vault.properties.vaultUri
 // Versionless URI: the app picks up a rotated secret (App Service refreshes references within 24 h or on restart).
 output sendGridApiKeySecretUri string = sendGridSecret.properties.secretUri
+// In the order of webhookSources.
+output webhookSecretUris string[] = [for (s, i) in webhookSources: webhookSecrets[i].properties.secretUri]

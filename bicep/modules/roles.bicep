@@ -20,11 +20,11 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2021-11-01' existing = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   name: serviceBusNamespaceName
 }
 
-resource queue 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' existing = {
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = {
   parent: namespace
   name: queueName
 }
@@ -37,7 +37,9 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
 
-// Host storage (AzureWebJobsStorage: blob leases, keys, the Flex deployment package) needs Blob Data Owner.
+// Host storage (AzureWebJobsStorage: timer leases and keys in blobs) and the Flex deployment package container need
+// Blob Data Owner. No Storage Queue role: the host uses queue storage only for queue and blob triggers (and Durable
+// Functions), which this app does not have.
 // https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity
 resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, roles.storageBlobDataOwner)
@@ -60,7 +62,8 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// The app sends notice jobs (REST sender) and the host's serviceBusTrigger receives them: this queue only.
+// The app sends notice jobs (ServiceBusSender) and the SendQueuedNotices timer drains them (ServiceBusReceiver:
+// PeekLock, complete, abandon, renew lock): this queue only.
 resource queueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(queue.id, principalId, roles.serviceBusDataSender)
   scope: queue

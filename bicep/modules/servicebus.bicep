@@ -13,7 +13,7 @@ param messageTimeToLive string
 @description('ISO 8601 duration, at most PT5M.')
 param lockDuration string
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
   location: location
   tags: tags
@@ -27,7 +27,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
   }
 }
 
-resource queue 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = {
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   parent: namespace
   name: queueName
   properties: {

@@ -27,7 +27,7 @@ public sealed class ServiceBusSettings
 {
     public const string SectionName = "ServiceBus";
 
-    /// <summary>e.g. contoso.servicebus.windows.net; falls back to the trigger's ServiceBusConnection:fullyQualifiedNamespace.</summary>
+    /// <summary>e.g. contoso.servicebus.windows.net (managed identity).</summary>
     public string? FullyQualifiedNamespace { get; set; }
 
     public string? ConnectionString { get; set; }
@@ -45,8 +45,7 @@ public static class QueueComposition
             .Validate(o => o.Provider is QueueOptions.Embedded or QueueOptions.ServiceBus, "Queue:Provider must be Embedded or ServiceBus.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Name) && o.Name.Length <= 260, "Queue:Name is required.")
             .ValidateOnStart();
-        services.AddOptions<ServiceBusSettings>().Bind(configuration.GetSection(ServiceBusSettings.SectionName))
-            .PostConfigure(o => { if (string.IsNullOrWhiteSpace(o.FullyQualifiedNamespace)) o.FullyQualifiedNamespace = configuration["ServiceBusConnection:fullyQualifiedNamespace"]; });
+        services.AddOptions<ServiceBusSettings>().Bind(configuration.GetSection(ServiceBusSettings.SectionName));
         services.AddSingleton<IValidateOptions<QueueOptions>>(sp => new ServiceBusValidator(sp.GetRequiredService<IOptions<ServiceBusSettings>>()));
         services.AddOptions<StoreQueueOptions>().Bind(configuration.GetSection(StoreQueueOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Queue:Embedded settings are invalid.").ValidateOnStart();

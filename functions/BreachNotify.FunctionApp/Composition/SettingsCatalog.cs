@@ -58,7 +58,7 @@ public sealed record SettingDefinition(
 /// <summary>
 /// Every setting the app reads, in one list, with what the Azure deployment must do about it. Used at start-up (in
 /// Azure: required settings present, fixed values right) and by tests: against the options classes (reflection) and
-/// against bicep/ (parsed), so the code, this list and the deployment cannot drift apart.
+/// against bicep/ (compiled), so the code, this list and the deployment cannot drift apart.
 /// To add a setting: add its options property (in a class with a <c>SectionName</c> const) and one line here; if it
 /// must be set in Azure, add it to bicep/modules/functionapp.bicep too (the consistency test says what is missing).
 /// </summary>
@@ -80,9 +80,6 @@ public static class SettingsCatalog
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", AzureProvisioning.Required, SettingSource.Host, "host telemetry"),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", AzureProvisioning.Required, SettingSource.Host, "host telemetry with Entra ID (local auth is off)"),
         // The SendNotice function's serviceBusTrigger connection (functions/SendNotice/function.json).
-        new("ServiceBusConnection:fullyQualifiedNamespace", AzureProvisioning.Required, SettingSource.Host, "trigger connection: namespace (also the sender's default namespace)"),
-        new("ServiceBusConnection:credential", AzureProvisioning.Required, SettingSource.Host, "trigger connection: credential", AzureValue: "managedidentity"),
-        new("ServiceBusConnection:clientId", AzureProvisioning.Required, SettingSource.Host, "trigger connection: the user-assigned identity"),
 
         // Storage
         new("Storage:Provider", AzureProvisioning.Required, SettingSource.Options, "Sqlite (embedded) or AzureTables", AzureValue: "AzureTables"),
@@ -103,13 +100,6 @@ public static class SettingsCatalog
 
         // Hosting
         new("Standalone:RunTimers", AzureProvisioning.NotInAzure, SettingSource.Options, "run timers in-process when standalone"),
-        // Timer schedules (six-field NCRONTAB): the Functions host resolves %Name:Schedule% from app settings; standalone
-        // falls back to the defaults in Hosting/TimerSchedules.cs.
-        new("DeadlineWatch:Schedule", AzureProvisioning.Default, SettingSource.Host, "DeadlineWatch timer schedule"),
-        new("NoticeSweep:Schedule", AzureProvisioning.Default, SettingSource.Host, "NoticeSweep timer schedule"),
-        new("WebhookRepair:Schedule", AzureProvisioning.Default, SettingSource.Host, "WebhookRepair timer schedule"),
-        new("SendQueuedNotices:Schedule", AzureProvisioning.Default, SettingSource.Host, "SendQueuedNotices timer schedule (drains the notices queue)"),
-        new("RecipientRetention:Schedule", AzureProvisioning.Default, SettingSource.Host, "RecipientRetention timer schedule"),
         new(AzureMarker, AzureProvisioning.Default, SettingSource.Direct, "set by the platform: marks Azure"),
         new("AZURE_CLIENT_ID", AzureProvisioning.Required, SettingSource.Direct, "user-assigned identity for Azure.Identity's DefaultAzureCredential"),
 
@@ -185,6 +175,15 @@ public static class SettingsCatalog
         new("Deadlines:SweepParallelism", AzureProvisioning.Default, SettingSource.Options, "open incidents read at once per sweep"),
         new("Escalation:Recipients:{n}", AzureProvisioning.Default, SettingSource.Options, "also receive escalations of overdue deadlines"),
         new("Escalation:IncludeReminders", AzureProvisioning.Default, SettingSource.Options, "also receive threshold reminders"),
+
+        // Timer schedules: each TimerTrigger names its own as %<Function>:Schedule% (six-field NCRONTAB with seconds). The
+        // Functions host resolves them from app settings (it has no defaults: Required); standalone falls back to the
+        // defaults in Hosting/TimerSchedules.cs.
+        new("DeadlineWatch:Schedule", AzureProvisioning.Required, SettingSource.Host, "deadline sweep schedule"),
+        new("NoticeSweep:Schedule", AzureProvisioning.Required, SettingSource.Host, "notice sweep schedule"),
+        new("WebhookRepair:Schedule", AzureProvisioning.Required, SettingSource.Host, "webhook repair sweep schedule"),
+        new("SendQueuedNotices:Schedule", AzureProvisioning.Required, SettingSource.Planned, "queue drain schedule"),
+        new("RecipientRetention:Schedule", AzureProvisioning.Required, SettingSource.Planned, "recipient retention sweep schedule"),
     ];
 
     /// <summary>Azure when the platform marker is present.</summary>
