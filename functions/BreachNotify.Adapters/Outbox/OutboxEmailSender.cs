@@ -2,19 +2,31 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using BreachNotify.Application.Email;
+using MimeKit;
+using MimeKit.Text;
 
 namespace BreachNotify.Adapters.Outbox;
 
 /// <summary>
 /// <see cref="IEmailSender"/> for standalone use: writes one RFC 5322 message per recipient (their own copy, substitutions
-/// applied) as <c>{MessageKey}-{first 16 hex of SHA-256(lower(address))}.eml</c>. Same key + address → same file name and
-/// Message-ID, so a redelivery overwrites instead of duplicating. Files are written to a temp file and moved into place.
-/// Body: <c>multipart/alternative</c> (text/plain then text/html), UTF-8, quoted-printable. Custom args go into
-/// <c>X-BreachNotify-*</c> headers. Validation mirrors SendGrid's (≤ 1000 recipients, each address once).
+/// applied), built and written by MimeKit, as <c>{MessageKey}-{first 16 hex of SHA-256(lower(address))}.eml</c>. Same
+/// key + address → same file name and Message-ID, so a redelivery overwrites instead of duplicating. Files are written to
+/// a temp file and moved into place; temp files left by a crash are removed at start. Body: <c>multipart/alternative</c>
+/// (text/plain then text/html), UTF-8, quoted-printable, CRLF line ends. Custom args go into <c>X-BreachNotify-*</c>
+/// headers. Validation mirrors SendGrid's (≤ 1000 recipients, each address once).
 /// </summary>
 public sealed class OutboxEmailSender : IEmailSender
 {
     public const string HeaderPrefix = "X-BreachNotify-";
+
+    /// <summary>Suffix of the temp file each .eml is written to before it is moved into place.</summary>
+    public const string TempSuffix = ".tmp";
+
+    /// <summary>A temp file older than this at start was left by a crash (a live write takes milliseconds).</summary>
+    public static readonly TimeSpan StaleTempFileAge = TimeSpan.FromMinutes(10);
+
+    // CRLF line ends, non-ASCII header text as RFC 2047 encoded-words.
+    private static readonly FormatOptions Format = new() { NewLineFormat = NewLineFormat.Dos, International = false };
 
     private readonly string _directory;
     private readonly string _messageIdDomain;
@@ -28,6 +40,33 @@ public sealed class OutboxEmailSender : IEmailSender
         _directory = Path.GetFullPath(options.Directory);
         _messageIdDomain = options.MessageIdDomain;
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        RemovedTempFiles = RemoveStaleTempFiles();
+    }
+
+    /// <summary>How many temp files left by an earlier crash were removed at start.</summary>
+    public int RemovedTempFiles { get; }
+
+    /// <summary>Deletes <c>*.eml.*.tmp</c> files older than <see cref="StaleTempFileAge"/> (younger ones may be another
+    /// instance's write in progress when instances share the folder).</summary>
+    private int RemoveStaleTempFiles()
+    {
+        if (!System.IO.Directory.Exists(_directory)) return 0;
+        var cutoff = _timeProvider.GetUtcNow().UtcDateTime - StaleTempFileAge;
+        var removed = 0;
+        foreach (var file in System.IO.Directory.EnumerateFiles(_directory, "*.eml.*" + TempSuffix))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(file) > cutoff) continue;
+                File.Delete(file);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // Gone already or in use: not ours to fight over.
+            }
+        }
+        return removed;
     }
 
     /// <summary>The resolved output folder.</summary>
@@ -48,7 +87,7 @@ public sealed class OutboxEmailSender : IEmailSender
         foreach (var recipient in message.Recipients)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string content;
+            MimeMessage content;
             try
             {
                 content = Render(message, recipient, now);
@@ -61,8 +100,7 @@ public sealed class OutboxEmailSender : IEmailSender
             var fileName = FileNameFor(message.MessageKey, recipient.To.Address);
             try
             {
-                await WriteAtomicallyAsync(Path.Combine(_directory, fileName), Encoding.UTF8.GetBytes(content), cancellationToken)
-                    .ConfigureAwait(false);
+                await WriteAtomicallyAsync(Path.Combine(_directory, fileName), content, cancellationToken).ConfigureAwait(false);
             }
             catch (IOException ex)
             {
@@ -77,55 +115,72 @@ public sealed class OutboxEmailSender : IEmailSender
         return new EmailSendResult(message.MessageKey, now);
     }
 
-    internal string Render(EmailMessage message, EmailRecipient recipient, DateTimeOffset now)
+    internal MimeMessage Render(EmailMessage message, EmailRecipient recipient, DateTimeOffset now)
     {
         var substitutions = recipient.Substitutions ?? new Dictionary<string, string>();
         var addressHash = AddressHash(recipient.To.Address);
-        var boundary = "=_bn_" + Hex(SHA256.HashData(Encoding.UTF8.GetBytes(message.MessageKey + "\n" + addressHash)))[..24];
-        var text = new StringBuilder();
-
-        void Header(string name, string value) => text.Append(name).Append(": ").Append(value).Append("\r\n");
-
-        Header("Date", MimeWriter.FormatDate(now));
-        Header("From", MimeWriter.FormatMailbox(message.From.Address, message.From.Name, "From".Length));
-        Header("To", MimeWriter.FormatMailbox(recipient.To.Address, recipient.To.Name, "To".Length));
-        if (message.ReplyTo is not null)
-        {
-            Header("Reply-To", MimeWriter.FormatMailbox(message.ReplyTo.Address, message.ReplyTo.Name, "Reply-To".Length));
-        }
-
-        Header("Subject", MimeWriter.EncodeUnstructured(Substitute(message.Subject, substitutions), "Subject".Length));
-        Header("Message-ID", "<" + MessageIdLeft(message.MessageKey) + "." + addressHash + "@" + _messageIdDomain + ">");
-        Header("MIME-Version", "1.0");
-        if (!string.IsNullOrWhiteSpace(message.Language))
-        {
-            Header("Content-Language", MimeWriter.EncodeUnstructured(message.Language, "Content-Language".Length)); // RFC 3282
-        }
-
-        Header(HeaderPrefix + "Message-Key", MimeWriter.EncodeUnstructured(message.MessageKey, HeaderPrefix.Length + "Message-Key".Length));
+        var mail = new MimeMessage { Date = now, Subject = OneLine(Substitute(message.Subject, substitutions)) };
+        AddMailbox(mail, HeaderId.From, message.From);
+        AddMailbox(mail, HeaderId.To, recipient.To);
+        if (message.ReplyTo is not null) AddMailbox(mail, HeaderId.ReplyTo, message.ReplyTo);
+        mail.MessageId = MessageIdLeft(message.MessageKey) + "." + addressHash + "@" + _messageIdDomain;
+        mail.Headers.Add(HeaderPrefix + "Message-Key", OneLine(message.MessageKey));
         if (message.CustomArgs is not null)
         {
             foreach (var (key, value) in message.CustomArgs.OrderBy(a => a.Key, StringComparer.Ordinal))
-            {
-                var name = HeaderPrefix + HeaderNamePart(key);
-                Header(name, MimeWriter.EncodeUnstructured(value ?? string.Empty, name.Length));
-            }
+                mail.Headers.Add(HeaderPrefix + HeaderNamePart(key), OneLine(value ?? string.Empty));
         }
+        if (message.Categories is { Count: > 0 }) mail.Headers.Add(HeaderPrefix + "Categories", OneLine(string.Join(", ", message.Categories)));
 
-        if (message.Categories is { Count: > 0 })
+        // Same key + address → same boundary, so a redelivery writes the same bytes apart from the Date.
+        mail.Body = new MultipartAlternative
         {
-            Header(HeaderPrefix + "Categories", MimeWriter.EncodeUnstructured(string.Join(", ", message.Categories), HeaderPrefix.Length + "Categories".Length));
-        }
-
-        Header("Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
-        text.Append("\r\n");
-        text.Append("This is a multi-part message in MIME format.\r\n");
-
-        AppendPart(text, boundary, "text/plain", Substitute(message.TextBody ?? string.Empty, substitutions));
-        AppendPart(text, boundary, "text/html", Substitute(message.HtmlBody ?? string.Empty, substitutions));
-        text.Append("\r\n--").Append(boundary).Append("--\r\n");
-        return text.ToString();
+            Boundary = "=_bn_" + Hex(SHA256.HashData(Encoding.UTF8.GetBytes(message.MessageKey + "\n" + addressHash)))[..24],
+        };
+        ((MultipartAlternative)mail.Body).Add(Part(TextFormat.Plain, Substitute(message.TextBody ?? string.Empty, substitutions)));
+        ((MultipartAlternative)mail.Body).Add(Part(TextFormat.Html, Substitute(message.HtmlBody ?? string.Empty, substitutions)));
+        if (!string.IsNullOrWhiteSpace(message.Language)) mail.Body.Headers.Add(HeaderId.ContentLanguage, OneLine(message.Language)); // RFC 3282, on the content
+        return mail;
     }
+
+    private static TextPart Part(TextFormat format, string text)
+    {
+        var part = new TextPart(format) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        part.SetText(Encoding.UTF8, text);
+        return part;
+    }
+
+    /// <summary>
+    /// A mailbox whose display name shows exactly as given: MimeKit quotes specials and encodes non-ASCII. A name that
+    /// contains an encoded-word (<c>=?…?=</c>) would be decoded by readers into another name (RFC 2047 §5), and MimeKit
+    /// writes plain ASCII as it is: such a name is itself written as base64 encoded-words, so that decoding gives it back.
+    /// </summary>
+    private static void AddMailbox(MimeMessage mail, HeaderId field, Application.Email.EmailAddress address)
+    {
+        var name = string.IsNullOrWhiteSpace(address.Name) ? string.Empty : OneLine(address.Name);
+        var mailbox = new MailboxAddress(name, address.Address.Trim());
+        if (!name.Contains("=?", StringComparison.Ordinal))
+        {
+            (field == HeaderId.From ? mail.From : field == HeaderId.To ? mail.To : mail.ReplyTo).Add(mailbox);
+            return;
+        }
+        // Words of at most 45 bytes: "=?utf-8?b?" + 60 base64 characters + "?=" = 72, within RFC 2047's 75.
+        var bytes = Encoding.UTF8.GetBytes(name);
+        var words = new List<string>();
+        for (var at = 0; at < bytes.Length;)
+        {
+            var take = Math.Min(45, bytes.Length - at);
+            while (at + take < bytes.Length && (bytes[at + take] & 0xC0) == 0x80) take--; // whole characters per word
+            words.Add("=?utf-8?b?" + Convert.ToBase64String(bytes, at, take) + "?=");
+            at += take;
+        }
+        var header = new Header(field, string.Empty);
+        header.SetRawValue(Encoding.ASCII.GetBytes(" " + string.Join("\r\n ", words) + "\r\n <" + mailbox.Address + ">\r\n"));
+        mail.Headers.Add(header); // the raw value as written; MimeKit parses it into the address list
+    }
+
+    /// <summary>Header text on one line: CR and LF become spaces (no header injection through subjects or ids).</summary>
+    private static string OneLine(string value) => value.Replace('\r', ' ').Replace('\n', ' ');
 
     /// <summary>Single left-to-right pass, longest key first at each position (a replacement is never re-scanned),
     /// matching SendGrid's plain-text substitution semantics: values are inserted verbatim (no HTML escaping).</summary>
@@ -162,15 +217,6 @@ public sealed class OutboxEmailSender : IEmailSender
         return output.ToString();
     }
 
-    private static void AppendPart(StringBuilder text, string boundary, string mediaType, string body)
-    {
-        text.Append("\r\n--").Append(boundary).Append("\r\n");
-        text.Append("Content-Type: ").Append(mediaType).Append("; charset=utf-8\r\n");
-        text.Append("Content-Transfer-Encoding: quoted-printable\r\n");
-        text.Append("\r\n");
-        text.Append(MimeWriter.EncodeQuotedPrintable(body));
-    }
-
     private static void Validate(EmailMessage message)
     {
         if (string.IsNullOrWhiteSpace(message.MessageKey))
@@ -205,14 +251,14 @@ public sealed class OutboxEmailSender : IEmailSender
         }
     }
 
-    private static async Task WriteAtomicallyAsync(string path, byte[] content, CancellationToken cancellationToken)
+    private static async Task WriteAtomicallyAsync(string path, MimeMessage content, CancellationToken cancellationToken)
     {
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        var temp = path + "." + Guid.NewGuid().ToString("N") + TempSuffix;
         try
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
             {
-                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                await content.WriteToAsync(Format, stream, cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
 

@@ -1,137 +1,268 @@
 using System.Globalization;
-using Azure;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using BreachNotify.Application.Email;
+using Polly;
+using Polly.Retry;
+using SendGrid;
+using SendGrid.Helpers.Mail;
+using SdkResponse = SendGrid.Response;
+using EmailAddress = SendGrid.Helpers.Mail.EmailAddress;
 
 namespace BreachNotify.Adapters.SendGrid;
 
 /// <summary>
-/// <see cref="IEmailSender"/> over SendGrid: one personalization per recipient (each gets their own copy and
-/// substitutions), <see cref="EmailMessage.CustomArgs"/> as top-level <c>custom_args</c> (ids only, echoed by events).
+/// <see cref="IEmailSender"/> over the official SendGrid client (<see cref="ISendGridClient"/>, v3 mail send): one
+/// personalization per recipient (each gets their own copy and substitutions), <see cref="EmailMessage.CustomArgs"/> as
+/// top-level <c>custom_args</c> (ids only, echoed by events), categories, <c>X-Message-Id</c> as the provider id.
+/// SendGrid's documented limits are checked before sending (≤ 1000 recipients, each address once, ≤ 10 categories,
+/// custom_args &lt; 10,000 bytes): the SDK does not check them.
+/// Retries run in one Polly pipeline on the injected <see cref="TimeProvider"/>: 429 waits until <c>X-RateLimit-Reset</c>
+/// (the SDK never retries 429), 5xx/408/network failures/timeouts back off exponentially. The SDK's own
+/// RetryDelegatingHandler is not used: it waits on the wall clock, retries the caller's cancellation, and turns the last
+/// 5xx into an exception without the status code.
 /// Failures: 429/5xx/408/network/timeouts → <see cref="EmailTransientException"/>; other 4xx and local validation →
-/// <see cref="EmailPermanentException"/>. Exception messages carry status codes, never addresses or bodies.
+/// <see cref="EmailPermanentException"/>. Exception messages carry status codes and field names, never addresses or bodies.
 /// </summary>
-public sealed class SendGridEmailSender : IEmailSender
+public sealed partial class SendGridEmailSender : IEmailSender
 {
-    private readonly SendGridClient _client;
-    private readonly TimeProvider _timeProvider;
+    public const int MaxCategories = 10;
+    public const int MaxCategoryLength = 255;
+    public const int MaxCustomArgsBytes = 10_000;
 
-    public SendGridEmailSender(SendGridClient client, TimeProvider timeProvider)
+    private readonly ISendGridClient _client;
+    private readonly SendGridOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline<SdkResponse> _pipeline;
+
+    public SendGridEmailSender(ISendGridClient client, SendGridOptions options, TimeProvider time)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _pipeline = BuildPipeline();
+    }
+
+    /// <summary>The SDK client for <paramref name="options"/> on <paramref name="httpClient"/> (one per process; its
+    /// <see cref="HttpClient.Timeout"/> should be <see cref="SendGridOptions.RequestTimeout"/>).</summary>
+    public static SendGridClient CreateClient(SendGridOptions options, HttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ApiKey)) throw new ArgumentException("SendGrid:ApiKey is required.", nameof(options));
+        var clientOptions = new SendGridClientOptions { ApiKey = options.ApiKey };
+        clientOptions.SetDataResidency(options.DataResidency);
+        if (options.BaseUrl is not null) clientOptions.Host = options.BaseUrl.AbsoluteUri;
+        return new SendGridClient(httpClient, clientOptions);
     }
 
     public async Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        SendGridMail mail;
+        SendGridMessage mail;
         try
         {
-            mail = ToMail(message);
-            mail.Validate();
+            mail = ToMail(message, _options.SandboxMode);
         }
         catch (ArgumentException ex)
         {
             throw new EmailPermanentException($"Message {message.MessageKey} was rejected before sending: {ex.Message}", ex);
         }
 
+        SdkResponse response;
         try
         {
-            var response = await _client.SendMailAsync(mail, cancellationToken).ConfigureAwait(false);
-            return new EmailSendResult(response.Value.MessageId, _timeProvider.GetUtcNow());
+            response = await _pipeline.ExecuteAsync(static async (state, ct) => await state.Client.SendEmailAsync(state.Mail, ct).ConfigureAwait(false),
+                (Client: _client, Mail: mail), cancellationToken).ConfigureAwait(false);
         }
-        catch (SendGridRateLimitedException ex)
+        catch (HttpRequestException ex)
         {
-            throw new EmailTransientException(
-                $"SendGrid rate limit for message {message.MessageKey}.", 429, ex.RetryAfter, ex);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 0 || ex.Status == 408 || ex.Status == 429 || ex.Status >= 500)
-        {
-            throw new EmailTransientException(
-                string.Create(CultureInfo.InvariantCulture, $"SendGrid send of message {message.MessageKey} failed transiently (status {ex.Status})."),
-                ex.Status == 0 ? null : ex.Status,
-                null,
-                ex);
-        }
-        catch (RequestFailedException ex)
-        {
-            throw new EmailPermanentException(
-                string.Create(CultureInfo.InvariantCulture, $"SendGrid rejected message {message.MessageKey} with status {ex.Status} ({ex.ErrorCode})."),
-                ex.Status);
-        }
-        catch (AggregateException ex)
-        {
-            // Azure.Core's retry policy aggregates the attempts' network failures/timeouts once retries are used up.
-            throw new EmailTransientException($"SendGrid send of message {message.MessageKey} failed after retries.", null, null, ex);
+            throw new EmailTransientException($"SendGrid send of message {message.MessageKey} failed: the API could not be reached.", null, null, ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Azure.Core's NetworkTimeout surfaces as TaskCanceledException without the caller cancelling.
             throw new EmailTransientException($"SendGrid send of message {message.MessageKey} timed out.", null, null, ex);
+        }
+
+        using (response.Body)
+        {
+            var status = (int)response.StatusCode;
+            if (status is 200 or 202)
+            {
+                var providerId = response.Headers?.TryGetValues("X-Message-Id", out var ids) == true ? ids.FirstOrDefault() : null;
+                return new EmailSendResult(providerId, _time.GetUtcNow());
+            }
+            if (status == 429)
+            {
+                var wait = RateLimitWait(response);
+                throw new EmailTransientException(
+                    wait is null
+                        ? $"SendGrid rate limit for message {message.MessageKey} (no usable X-RateLimit-Reset)."
+                        : string.Create(CultureInfo.InvariantCulture, $"SendGrid rate limit for message {message.MessageKey}; resets in {wait.Value.TotalSeconds:0} s."),
+                    429, wait);
+            }
+            if (IsTransientStatus(status))
+            {
+                throw new EmailTransientException(
+                    string.Create(CultureInfo.InvariantCulture, $"SendGrid send of message {message.MessageKey} failed transiently (status {status})."), status, null);
+            }
+            var fields = await ErrorFieldsAsync(response, cancellationToken).ConfigureAwait(false);
+            throw new EmailPermanentException(
+                string.Create(CultureInfo.InvariantCulture, $"SendGrid rejected message {message.MessageKey} with status {status}{fields}."), status);
         }
     }
 
-    internal static SendGridMail ToMail(EmailMessage message)
+    private ResiliencePipeline<SdkResponse> BuildPipeline()
+    {
+        var builder = new ResiliencePipelineBuilder<SdkResponse> { TimeProvider = _time };
+        if (_options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<SdkResponse>
+            {
+                MaxRetryAttempts = _options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = _options.RetryDelay,
+                UseJitter = false,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Result: { } r } => IsTransientStatus((int)r.StatusCode),
+                    { Exception: HttpRequestException } => true,
+                    { Exception: OperationCanceledException } => !args.Context.CancellationToken.IsCancellationRequested, // HttpClient.Timeout
+                    _ => false,
+                }),
+                OnRetry = args => { args.Outcome.Result?.Body?.Dispose(); return default; },
+            });
+        }
+        if (_options.RateLimitMaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<SdkResponse>
+            {
+                MaxRetryAttempts = _options.RateLimitMaxRetries,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } r
+                    && RateLimitWait(r) is { } wait && wait <= _options.RateLimitMaxWait),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r ? RateLimitWait(r) : null),
+                OnRetry = args => { args.Outcome.Result?.Body?.Dispose(); return default; },
+            });
+        }
+        return builder.Build();
+    }
+
+    private static bool IsTransientStatus(int status) => status is 408 or 500 or 502 or 503 or 504;
+
+    /// <summary>How long until the rate limit resets: <c>X-RateLimit-Reset</c> (unix seconds), else <c>Retry-After</c> (seconds).
+    /// https://www.twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api/rate-limits</summary>
+    private TimeSpan? RateLimitWait(SdkResponse response)
+    {
+        if (response.Headers is null) return null;
+        if (response.Headers.TryGetValues("X-RateLimit-Reset", out var resets)
+            && long.TryParse(resets.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < 253402300799)
+        {
+            var wait = DateTimeOffset.FromUnixTimeSeconds(seconds) - _time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return response.Headers.RetryAfter?.Delta;
+    }
+
+    /// <summary>The <c>field</c>s of SendGrid's <c>{"errors":[{"message","field"}]}</c>, with anything shaped like an address
+    /// redacted; messages are left out (they may echo an address).</summary>
+    private static async Task<string> ErrorFieldsAsync(SdkResponse response, CancellationToken cancellationToken)
+    {
+        if (response.Body is null) return string.Empty;
+        try
+        {
+            var bytes = await response.Body.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array)
+                return string.Empty;
+            var fields = errors.EnumerateArray().Take(10)
+                .Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("field", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null)
+                .Where(f => !string.IsNullOrEmpty(f)).Select(f => EmailLike().Replace(f!.Length > 100 ? f[..100] : f, "[redacted]")).Distinct().ToList();
+            return fields.Count == 0 ? string.Empty : " (fields: " + string.Join(", ", fields) + ")";
+        }
+        catch (JsonException)
+        {
+            return string.Empty; // not JSON (a proxy's page): the status alone
+        }
+    }
+
+    [GeneratedRegex(@"[^\s<>""'(),;:]+@[^\s<>""'(),;:]+", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailLike();
+
+    /// <summary>The v3 mail-send body for <paramref name="message"/>, checked against SendGrid's documented limits
+    /// (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send). Errors name positions, never addresses.</summary>
+    internal static SendGridMessage ToMail(EmailMessage message, bool sandboxMode)
     {
         ArgumentNullException.ThrowIfNull(message.From);
-        if (message.Recipients is null || message.Recipients.Count == 0)
-        {
-            throw new ArgumentException("The message has no recipients.", nameof(message));
-        }
-
+        CheckAddress(message.From, "from");
+        if (message.ReplyTo is not null) CheckAddress(message.ReplyTo, "reply_to");
+        if (string.IsNullOrEmpty(message.Subject)) throw new ArgumentException("subject is required.", nameof(message));
+        if (string.IsNullOrEmpty(message.TextBody) && string.IsNullOrEmpty(message.HtmlBody))
+            throw new ArgumentException("At least one of text/plain or text/html content is required.", nameof(message));
+        if (message.Recipients is null || message.Recipients.Count == 0) throw new ArgumentException("The message has no recipients.", nameof(message));
         if (message.Recipients.Count > EmailMessage.MaxRecipients)
-        {
-            throw new ArgumentException($"At most {EmailMessage.MaxRecipients} recipients are allowed (got {message.Recipients.Count}).", nameof(message));
-        }
+            throw new ArgumentException($"At most {EmailMessage.MaxRecipients} recipients are allowed per request (got {message.Recipients.Count}).", nameof(message));
 
-        var mail = new SendGridMail(new SendGridAddress(message.From.Address, message.From.Name), message.Subject)
+        var mail = new SendGridMessage
         {
-            PlainTextContent = message.TextBody,
-            HtmlContent = message.HtmlBody,
-            ReplyTo = message.ReplyTo is null ? null : new SendGridAddress(message.ReplyTo.Address, message.ReplyTo.Name),
+            From = new EmailAddress(message.From.Address, NullIfEmpty(message.From.Name)),
+            Subject = message.Subject,
+            PlainTextContent = NullIfEmpty(message.TextBody),
+            HtmlContent = NullIfEmpty(message.HtmlBody),
+            ReplyTo = message.ReplyTo is null ? null : new EmailAddress(message.ReplyTo.Address, NullIfEmpty(message.ReplyTo.Name)),
+            Personalizations = new List<Personalization>(message.Recipients.Count),
         };
 
-        foreach (var recipient in message.Recipients)
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < message.Recipients.Count; i++)
         {
-            if (recipient?.To is null)
+            var to = message.Recipients[i]?.To ?? throw new ArgumentException($"personalizations[{i}] has no recipient.", nameof(message));
+            CheckAddress(to, $"personalizations[{i}].to[0]");
+            if (!seen.Add(to.Address.Trim()))
+                throw new ArgumentException($"personalizations[{i}].to[0] repeats an address already in this request (each address may appear once).", nameof(message));
+            var substitutions = message.Recipients[i].Substitutions;
+            if (substitutions is not null && ByteSize(substitutions) >= MaxCustomArgsBytes)
+                throw new ArgumentException($"personalizations[{i}].substitutions must total under {MaxCustomArgsBytes} bytes.", nameof(message));
+            mail.Personalizations.Add(new Personalization
             {
-                throw new ArgumentException("A recipient is null.", nameof(message));
-            }
-
-            var personalization = new SendGridPersonalization(new SendGridAddress(recipient.To.Address, recipient.To.Name));
-            if (recipient.Substitutions is not null)
-            {
-                foreach (var (key, value) in recipient.Substitutions)
-                {
-                    personalization.Substitutions[key] = value;
-                }
-            }
-
-            mail.Personalizations.Add(personalization);
+                Tos = [new EmailAddress(to.Address.Trim(), NullIfEmpty(to.Name))],
+                Substitutions = substitutions is null || substitutions.Count == 0 ? null : new Dictionary<string, string>(substitutions, StringComparer.Ordinal),
+            });
         }
 
-        if (message.CustomArgs is not null)
+        if (message.CustomArgs is { Count: > 0 } args)
         {
-            foreach (var (key, value) in message.CustomArgs)
-            {
-                mail.CustomArgs[key] = value;
-            }
+            if (ByteSize(args) >= MaxCustomArgsBytes) throw new ArgumentException($"custom_args must total under {MaxCustomArgsBytes} bytes.", nameof(message));
+            mail.CustomArgs = new Dictionary<string, string>(args, StringComparer.Ordinal);
         }
-
-        if (message.Categories is not null)
+        if (message.Categories is { Count: > 0 } categories)
         {
-            foreach (var category in message.Categories)
+            if (categories.Count > MaxCategories) throw new ArgumentException($"At most {MaxCategories} categories are allowed (got {categories.Count}).", nameof(message));
+            for (var i = 0; i < categories.Count; i++)
             {
-                mail.Categories.Add(category);
+                if (string.IsNullOrEmpty(categories[i]) || categories[i].Length > MaxCategoryLength)
+                    throw new ArgumentException($"categories[{i}] must be 1 to {MaxCategoryLength} characters.", nameof(message));
             }
+            mail.Categories = [.. categories];
         }
-
         if (!string.IsNullOrWhiteSpace(message.Language))
-        {
-            // RFC 3282; not one of SendGrid's reserved headers.
-            mail.Headers["Content-Language"] = message.Language;
-        }
-
+            mail.Headers = new Dictionary<string, string> { ["Content-Language"] = message.Language }; // RFC 3282; not a reserved header
+        if (sandboxMode) mail.SetSandBoxMode(true);
         return mail;
+    }
+
+    private static void CheckAddress(Application.Email.EmailAddress address, string path)
+    {
+        if (string.IsNullOrWhiteSpace(address.Address) || address.Address.AsSpan().IndexOfAny('\r', '\n') >= 0 || !address.Address.Contains('@', StringComparison.Ordinal))
+            throw new ArgumentException($"{path}.email is not a valid address.", path);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static int ByteSize(IReadOnlyDictionary<string, string> values)
+    {
+        var size = 0;
+        foreach (var (key, value) in values) size += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(value ?? string.Empty);
+        return size;
     }
 }

@@ -1,9 +1,9 @@
 namespace BreachNotify.Application.Queue;
 
 /// <summary>
-/// Hands work (notice job ids) to the queue. Implementations: Service Bus REST (Azure; the host's
-/// serviceBusTrigger delivers to POST /SendNotice) and the embedded store-backed queue (standalone).
-/// Sending the same <see cref="QueueMessage.MessageId"/> twice must be harmless (Service Bus duplicate detection).
+/// Hands work (notice job ids) to the queue. Implementations: Service Bus (Azure; drained by <see cref="NoticeQueueDrain"/>)
+/// and the embedded store-backed queue (standalone). Sending the same <see cref="QueueMessage.MessageId"/> twice must be
+/// harmless (Service Bus duplicate detection).
 /// </summary>
 public interface INoticeQueue
 {

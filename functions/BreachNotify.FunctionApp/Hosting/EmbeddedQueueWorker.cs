@@ -1,5 +1,6 @@
 using BreachNotify.Adapters.EmbeddedQueue;
 using BreachNotify.Application.Notices.Sending;
+using BreachNotify.Application.Queue;
 using Microsoft.Extensions.Options;
 
 namespace BreachNotify.FunctionApp.Hosting;
@@ -61,7 +62,7 @@ public sealed partial class EmbeddedQueueWorker(
     /// <returns>How many messages were handled.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        var leases = await queue.ReceiveAsync(options.Value.Concurrency, cancellationToken);
+        var leases = await queue.ReceiveAsync(options.Value.Concurrency, TimeSpan.Zero, cancellationToken);
         await Task.WhenAll(leases.Select(lease => HandleAsync(lease, cancellationToken)));
         return leases.Count;
     }
@@ -74,7 +75,7 @@ public sealed partial class EmbeddedQueueWorker(
         return total;
     }
 
-    private async Task HandleAsync(StoreQueueLease lease, CancellationToken cancellationToken)
+    private async Task HandleAsync(ReceivedQueueMessage lease, CancellationToken cancellationToken)
     {
         SendResult outcome;
         try
@@ -87,12 +88,19 @@ public sealed partial class EmbeddedQueueWorker(
             LogHandlerFailed(lease.MessageId, ex.GetType().Name);
             outcome = new SendResult(SendOutcome.Transient, ex.GetType().Name);
         }
-        if (!outcome.Retry)
+        try
         {
-            await queue.CompleteAsync(lease, CancellationToken.None);
-            return;
+            if (!outcome.Retry)
+            {
+                await queue.CompleteAsync(lease, CancellationToken.None);
+                return;
+            }
+            if (await queue.AbandonAsync(lease, outcome.Log, CancellationToken.None)) LogDeadLettered(lease.MessageId, lease.DeliveryCount);
         }
-        if (await queue.AbandonAsync(lease, outcome.Log, CancellationToken.None)) LogDeadLettered(lease.MessageId, lease.DeliveryCount);
+        catch (QueueLockLostException)
+        {
+            // Re-leased by another receiver meanwhile: it owns the message now.
+        }
     }
 
     public override void Dispose()

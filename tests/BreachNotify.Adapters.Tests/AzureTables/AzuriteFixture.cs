@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using BreachNotify.Adapters.AzureTables;
 
 namespace BreachNotify.Adapters.Tests.AzureTables;
 
@@ -19,11 +18,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
-    public Uri TableEndpoint => new($"http://127.0.0.1:{Port}/{TableConnectionString.DevelopmentAccountName}");
+    /// <summary>Azurite's well-known development account and its documented, public key (not a secret).</summary>
+    public const string AccountName = "devstoreaccount1";
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    public Uri TableEndpoint => new($"http://127.0.0.1:{Port}/{AccountName}");
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={TableConnectionString.DevelopmentAccountName};" +
-        $"AccountKey={TableConnectionString.DevelopmentAccountKey};TableEndpoint={TableEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={TableEndpoint};";
 
     /// <summary>The exact arguments Azurite is started with (its working directory is a fresh temp folder; --location cannot be combined with --inMemoryPersistence).</summary>
     public static string[] Arguments(int port) =>

@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Azure.Core.Pipeline;
-using BreachNotify.Adapters.AzureTables;
-using BreachNotify.Tests.Shared;
+using Azure.Data.Tables;
 
 namespace BreachNotify.Adapters.Tests.AzureTables;
 
@@ -83,21 +82,16 @@ public sealed class StubHttpHandler : HttpMessageHandler
         => "{\"odata.error\":{\"code\":\"" + code + "\",\"message\":{\"lang\":\"en-US\",\"value\":\"" + message + "\"}}}";
 }
 
-/// <summary>Clients wired to a <see cref="StubHttpHandler"/> with a fixed clock and near-zero retry delays.</summary>
+/// <summary>The official Table client wired to a <see cref="StubHttpHandler"/> with near-zero retry delays.</summary>
 public static class StubClients
 {
     public const string Account = "acct";
     public static readonly string Key = Convert.ToBase64String(Enumerable.Range(1, 64).Select(i => (byte)i).ToArray());
     public static readonly Uri Endpoint = new("https://acct.table.core.windows.net");
-    public static readonly DateTimeOffset Now = new(2026, 3, 27, 9, 15, 0, TimeSpan.Zero);
 
     public static TableClientOptions Options(StubHttpHandler handler, int maxRetries = 3)
     {
-        var options = new TableClientOptions
-        {
-            Transport = new HttpClientTransport(handler),
-            TimeProvider = new FakeTimeProvider(Now),
-        };
+        var options = new TableClientOptions { Transport = new HttpClientTransport(handler) };
         options.Retry.MaxRetries = maxRetries;
         options.Retry.Delay = TimeSpan.FromMilliseconds(1);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(1);
@@ -106,7 +100,4 @@ public static class StubClients
 
     public static TableServiceClient Service(StubHttpHandler handler, int maxRetries = 3)
         => new(Endpoint, new TableSharedKeyCredential(Account, Key), Options(handler, maxRetries));
-
-    public static TableClient Table(StubHttpHandler handler, string name = "mytable", int maxRetries = 3)
-        => Service(handler, maxRetries).GetTableClient(name);
 }

@@ -1,7 +1,6 @@
 using BreachNotify.Adapters.EmbeddedQueue;
 using BreachNotify.Adapters.Sqlite;
 using BreachNotify.Application.Queue;
-using BreachNotify.Tests.Shared;
 
 namespace BreachNotify.Adapters.Tests.EmbeddedQueue;
 
@@ -34,13 +33,13 @@ public sealed class StoreNoticeQueueTests : IDisposable
         var q = await Open();
         await q.EnqueueAsync([new QueueMessage("job-1", "{\"jobId\":\"job-1\"}")]);
 
-        var first = Assert.Single(await q.ReceiveAsync(10));
+        var first = Assert.Single(await q.ReceiveAsync(10, TimeSpan.Zero));
         Assert.Equal(("job-1", "{\"jobId\":\"job-1\"}", 1), (first.MessageId, first.Body, first.DeliveryCount));
-        Assert.Empty(await q.ReceiveAsync(10));
+        Assert.Empty(await q.ReceiveAsync(10, TimeSpan.Zero));
         _clock.Advance(TimeSpan.FromMinutes(5).Subtract(TimeSpan.FromTicks(1)));
-        Assert.Empty(await q.ReceiveAsync(10));
+        Assert.Empty(await q.ReceiveAsync(10, TimeSpan.Zero));
         _clock.Advance(TimeSpan.FromTicks(1));
-        Assert.Equal(2, Assert.Single(await q.ReceiveAsync(10)).DeliveryCount);
+        Assert.Equal(2, Assert.Single(await q.ReceiveAsync(10, TimeSpan.Zero)).DeliveryCount);
     }
 
     [Fact]
@@ -57,10 +56,10 @@ public sealed class StoreNoticeQueueTests : IDisposable
     {
         var q = await Open();
         await q.EnqueueAsync([new QueueMessage("job-1", "a")]);
-        await q.CompleteAsync(Assert.Single(await q.ReceiveAsync(1)));
+        await q.CompleteAsync(Assert.Single(await q.ReceiveAsync(1, TimeSpan.Zero)));
         Assert.Equal((0, 0), await q.CountAsync());
         _clock.Advance(TimeSpan.FromHours(1));
-        Assert.Empty(await q.ReceiveAsync(10));
+        Assert.Empty(await q.ReceiveAsync(10, TimeSpan.Zero));
     }
 
     [Fact]
@@ -69,20 +68,20 @@ public sealed class StoreNoticeQueueTests : IDisposable
         var q = await Open();
         await q.EnqueueAsync([new QueueMessage("job-1", "a")]);
 
-        Assert.False(await q.AbandonAsync(Assert.Single(await q.ReceiveAsync(1)), "503"));   // delivery 1 → due in 5 s
+        Assert.False(await q.AbandonAsync(Assert.Single(await q.ReceiveAsync(1, TimeSpan.Zero)), "503"));   // delivery 1 → due in 5 s
         _clock.Advance(TimeSpan.FromSeconds(5).Subtract(TimeSpan.FromTicks(1)));
-        Assert.Empty(await q.ReceiveAsync(1));
+        Assert.Empty(await q.ReceiveAsync(1, TimeSpan.Zero));
         _clock.Advance(TimeSpan.FromTicks(1));
-        var second = Assert.Single(await q.ReceiveAsync(1));
+        var second = Assert.Single(await q.ReceiveAsync(1, TimeSpan.Zero));
         Assert.Equal(2, second.DeliveryCount);
         Assert.False(await q.AbandonAsync(second, "503"));                                    // delivery 2 → due in 10 s
         _clock.Advance(TimeSpan.FromSeconds(10).Subtract(TimeSpan.FromTicks(1)));
-        Assert.Empty(await q.ReceiveAsync(1));
+        Assert.Empty(await q.ReceiveAsync(1, TimeSpan.Zero));
         _clock.Advance(TimeSpan.FromTicks(1));
-        var third = Assert.Single(await q.ReceiveAsync(1));
+        var third = Assert.Single(await q.ReceiveAsync(1, TimeSpan.Zero));
         Assert.True(await q.AbandonAsync(third, "503"));                                      // MaxDeliveryCount 3: dead
         _clock.Advance(TimeSpan.FromHours(1));
-        Assert.Empty(await q.ReceiveAsync(1));
+        Assert.Empty(await q.ReceiveAsync(1, TimeSpan.Zero));
         Assert.Equal((0, 1), await q.CountAsync());
         // A dead-lettered id stays taken: the sweep re-enqueues under a new id.
         await q.EnqueueAsync([new QueueMessage("job-1", "a")]);
@@ -94,14 +93,14 @@ public sealed class StoreNoticeQueueTests : IDisposable
     {
         var before = await Open();
         await before.EnqueueAsync([new QueueMessage("job-1", "a"), new QueueMessage("job-2", "b")]);
-        _ = Assert.Single(await before.ReceiveAsync(1)); // leased by a process that then dies
+        _ = Assert.Single(await before.ReceiveAsync(1, TimeSpan.Zero)); // leased by a process that then dies
 
         var after = await Open();
-        var job2 = Assert.Single(await after.ReceiveAsync(10));
+        var job2 = Assert.Single(await after.ReceiveAsync(10, TimeSpan.Zero));
         Assert.Equal("job-2", job2.MessageId);
         await after.CompleteAsync(job2);
         _clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal("job-1", Assert.Single(await after.ReceiveAsync(10)).MessageId);
+        Assert.Equal("job-1", Assert.Single(await after.ReceiveAsync(10, TimeSpan.Zero)).MessageId);
     }
 
     [Fact]
@@ -109,9 +108,9 @@ public sealed class StoreNoticeQueueTests : IDisposable
     {
         var q = await Open();
         await q.EnqueueAsync([new QueueMessage("job-1", "a", _clock.GetUtcNow().AddMinutes(2))]);
-        Assert.Empty(await q.ReceiveAsync(1));
+        Assert.Empty(await q.ReceiveAsync(1, TimeSpan.Zero));
         _clock.Advance(TimeSpan.FromMinutes(2));
-        Assert.Single(await q.ReceiveAsync(1));
+        Assert.Single(await q.ReceiveAsync(1, TimeSpan.Zero));
     }
 
     [Fact]
@@ -120,9 +119,45 @@ public sealed class StoreNoticeQueueTests : IDisposable
         var a = await Open();
         var b = await Open();
         await a.EnqueueAsync(Enumerable.Range(0, 20).Select(i => new QueueMessage("job-" + i, "x")).ToList());
-        var leases = await Task.WhenAll(a.ReceiveAsync(20), b.ReceiveAsync(20));
+        var leases = await Task.WhenAll(a.ReceiveAsync(20, TimeSpan.Zero), b.ReceiveAsync(20, TimeSpan.Zero));
         var ids = leases.SelectMany(l => l).Select(l => l.MessageId).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(20, ids.Count + (await a.ReceiveAsync(20)).Count);
+        Assert.Equal(20, ids.Count + (await a.ReceiveAsync(20, TimeSpan.Zero)).Count);
+    }
+
+    [Fact]
+    public async Task Renewing_moves_the_lease_and_keeps_other_receivers_out()
+    {
+        var q = await Open();
+        await q.EnqueueAsync([new QueueMessage("job-1", "a")]);
+        var message = Assert.Single(await q.ReceiveAsync(1, TimeSpan.Zero));
+        Assert.Equal(_clock.GetUtcNow().AddMinutes(5), message.LockedUntil);
+
+        _clock.Advance(TimeSpan.FromMinutes(4));
+        var until = await q.RenewLockAsync(message);
+        Assert.Equal(_clock.GetUtcNow().AddMinutes(5), until);
+        Assert.Equal(until, message.LockedUntil);
+
+        _clock.Advance(TimeSpan.FromMinutes(2)); // past the first lease, inside the renewed one
+        Assert.Empty(await q.ReceiveAsync(1, TimeSpan.Zero));
+        await q.CompleteAsync(message);
+        Assert.Equal((0, 0), await q.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_lease_taken_over_after_it_ran_out_cannot_be_settled_or_renewed_by_its_first_receiver()
+    {
+        var q = await Open();
+        await q.EnqueueAsync([new QueueMessage("job-1", "a")]);
+        var stale = Assert.Single(await q.ReceiveAsync(1, TimeSpan.Zero));
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        var current = Assert.Single(await q.ReceiveAsync(1, TimeSpan.Zero));
+
+        await Assert.ThrowsAsync<QueueLockLostException>(() => q.CompleteAsync(stale));
+        await Assert.ThrowsAsync<QueueLockLostException>(() => q.AbandonAsync(stale, "late"));
+        await Assert.ThrowsAsync<QueueLockLostException>(() => q.RenewLockAsync(stale));
+        Assert.Equal((1, 0), await q.CountAsync()); // the current receiver still owns it
+        await q.CompleteAsync(current);
+        Assert.Equal((0, 0), await q.CountAsync());
     }
 }

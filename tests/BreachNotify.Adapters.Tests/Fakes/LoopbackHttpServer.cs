@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Azure.Core.Pipeline;
 
 namespace BreachNotify.Adapters.Tests.Fakes;
 
@@ -46,7 +45,7 @@ public sealed class FakeResponse
 
 /// <summary>
 /// HTTP server on <c>http://127.0.0.1:{free port}/</c> (System.Net.HttpListener) that records every request and answers
-/// from a handler. Clients keep their real https URLs: <see cref="CreateTransport"/> rewrites scheme/host/port to this
+/// from a handler. Clients keep their real https URLs: <see cref="CreateHttpClient"/> rewrites scheme/host/port to this
 /// server and passes the original URL in <see cref="OriginalUriHeader"/>.
 /// </summary>
 public sealed class LoopbackHttpServer : IDisposable
@@ -98,8 +97,9 @@ public sealed class LoopbackHttpServer : IDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
-    public HttpPipelineTransport CreateTransport() =>
-        new HttpClientTransport(new RedirectToLoopbackHandler(BaseUri) { InnerHandler = new SocketsHttpHandler() });
+    /// <summary>An HttpClient for an SDK that takes one (e.g. SendGrid's): its requests reach this server.</summary>
+    public HttpClient CreateHttpClient(TimeSpan? timeout = null) =>
+        new(new RedirectToLoopbackHandler(BaseUri) { InnerHandler = new SocketsHttpHandler() }) { Timeout = timeout ?? TimeSpan.FromSeconds(30) };
 
     public void Dispose()
     {

@@ -1,158 +1,143 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Net;
 using BreachNotify.Adapters.SendGrid;
-using BreachNotify.Adapters.Tests.Fakes;
 using BreachNotify.Application.Email;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+using SendGrid;
+using SendGrid.Helpers.Mail;
 using static BreachNotify.Adapters.Tests.SendGrid.SendGridTestSupport;
 
 namespace BreachNotify.Adapters.Tests.SendGrid;
 
+/// <summary>Our logic around a substituted <see cref="ISendGridClient"/>: what is handed to the SDK, retries, classification.</summary>
 public class SendGridEmailSenderTests
 {
-    private static EmailMessage Message(params EmailRecipient[] recipients) => new(
-        "job-42",
-        new EmailAddress("dpo@example.org", "DPO"),
-        "Breach notice for -name-",
-        "Dear -name-",
-        "<p>Dear -name-</p>",
-        recipients,
-        ReplyTo: new EmailAddress("privacy@example.org"),
-        CustomArgs: new Dictionary<string, string> { ["incident_id"] = "inc-7", ["notification_id"] = "n-3", ["job_id"] = "job-42" },
-        Categories: ["breach-notice"],
-        Language: "de");
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly ISendGridClient _client = Substitute.For<ISendGridClient>();
+    private readonly List<SendGridMessage> _sent = [];
 
-    private static EmailRecipient Recipient(string address, string name) =>
-        new(new EmailAddress(address, name), new Dictionary<string, string> { ["-name-"] = name });
+    private SendGridEmailSender Sender(Action<SendGridOptions>? change = null) => new(_client, Options(change), _time);
 
-    [Fact]
-    public async Task Maps_one_personalization_per_recipient_with_ids_only_and_returns_message_id()
+    private void Answer(params global::SendGrid.Response[] responses)
     {
-        var time = new AutoAdvanceTimeProvider();
-        using var server = new LoopbackHttpServer(Accepted("sg-msg-1"));
-        var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
-
-        var result = await sender.SendAsync(Message(Recipient("anna@example.com", "Anna"), Recipient("ben@example.com", "Ben")));
-
-        Assert.Equal("sg-msg-1", result.ProviderMessageId);
-        Assert.Equal(time.GetUtcNow(), result.AcceptedAt);
-        using var json = JsonDocument.Parse(Assert.Single(server.Requests).Body);
-        var root = json.RootElement;
-        var personalizations = root.GetProperty("personalizations");
-        Assert.Equal(2, personalizations.GetArrayLength());
-        Assert.Equal(1, personalizations[0].GetProperty("to").GetArrayLength());
-        Assert.Equal("anna@example.com", personalizations[0].GetProperty("to")[0].GetProperty("email").GetString());
-        Assert.Equal("Anna", personalizations[0].GetProperty("substitutions").GetProperty("-name-").GetString());
-        Assert.Equal("Ben", personalizations[1].GetProperty("substitutions").GetProperty("-name-").GetString());
-        var customArgs = root.GetProperty("custom_args").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-        Assert.Equal(new Dictionary<string, string?> { ["incident_id"] = "inc-7", ["notification_id"] = "n-3", ["job_id"] = "job-42" }, customArgs);
-        Assert.Equal("privacy@example.org", root.GetProperty("reply_to").GetProperty("email").GetString());
-        Assert.Equal("de", root.GetProperty("headers").GetProperty("Content-Language").GetString());
-        Assert.Equal("breach-notice", root.GetProperty("categories")[0].GetString());
+        var i = 0;
+        _client.SendEmailAsync(Arg.Any<SendGridMessage>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            lock (_sent) _sent.Add(call.Arg<SendGridMessage>());
+            return Task.FromResult(responses[Math.Min(i++, responses.Length - 1)]);
+        });
     }
 
     [Fact]
-    public async Task Rate_limit_maps_to_transient_with_retry_after()
+    public async Task One_personalization_per_recipient_with_ids_only_in_custom_args()
     {
-        var time = new AutoAdvanceTimeProvider();
-        using var server = new LoopbackHttpServer(new FakeResponse(429, null, new Dictionary<string, string>
-        {
-            ["X-RateLimit-Reset"] = time.GetUtcNow().AddMinutes(5).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-        }));
-        var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
+        Answer(SdkResponse(HttpStatusCode.Accepted, null, ("X-Message-Id", "m-1")));
 
-        var ex = await Assert.ThrowsAsync<EmailTransientException>(() => sender.SendAsync(Message(Recipient("anna@example.com", "Anna"))));
+        var result = await Sender(o => o.SandboxMode = true).SendAsync(Message(Recipient("anna@example.com", "Anna"), Recipient("ben@example.com", "Ben")));
+
+        Assert.Equal("m-1", result.ProviderMessageId);
+        var mail = Assert.Single(_sent);
+        Assert.Equal(["anna@example.com", "ben@example.com"], mail.Personalizations.Select(p => Assert.Single(p.Tos).Email));
+        Assert.Equal("Ben", mail.Personalizations[1].Substitutions["-name-"]);
+        Assert.Equal(["incident_id", "job_id", "notification_id"], mail.CustomArgs.Keys.Order());
+        Assert.All(mail.Personalizations, p => Assert.Null(p.CustomArgs));
+        Assert.Equal(["breach-notice"], mail.Categories);
+        Assert.True(mail.MailSettings.SandboxMode.Enable);
+    }
+
+    [Fact]
+    public async Task Documented_limits_are_checked_before_the_client_is_called()
+    {
+        Answer(SdkResponse(HttpStatusCode.Accepted));
+        var sender = Sender();
+
+        await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Many(1001)));
+        await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Message() with { Categories = Enumerable.Range(0, 11).Select(i => "c" + i).ToList() }));
+        await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Message() with { CustomArgs = new Dictionary<string, string> { ["blob"] = new string('x', 10_000) } }));
+        await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Message(Recipient("a@example.com"), Recipient(" A@example.com"))));
+        await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Message(Recipient("a@example.com\r\nBcc: x@example.net"))));
+
+        Assert.Empty(_sent);
+    }
+
+    [Fact]
+    public async Task A_429_without_a_reset_is_transient_at_once()
+    {
+        Answer(SdkResponse(HttpStatusCode.TooManyRequests));
+
+        var ex = await Assert.ThrowsAsync<EmailTransientException>(() => Sender().SendAsync(Message()));
 
         Assert.Equal(429, ex.StatusCode);
-        Assert.Equal(TimeSpan.FromMinutes(5), ex.RetryAfter);
-        Assert.DoesNotContain("anna@example.com", ex.ToString(), StringComparison.Ordinal);
+        Assert.Null(ex.RetryAfter);
+        Assert.Single(_sent);
+    }
+
+    [Fact]
+    public async Task Rate_limits_are_waited_out_at_most_RateLimitMaxRetries_times()
+    {
+        var reset = Start.AddSeconds(2).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        Answer(SdkResponse(HttpStatusCode.TooManyRequests, null, ("X-RateLimit-Reset", reset)));
+
+        var send = Sender(o => o.RateLimitMaxRetries = 2).SendAsync(Message());
+        var ex = await Assert.ThrowsAsync<EmailTransientException>(() => AdvanceUntilDoneAsync(_time, send));
+
+        Assert.Equal(429, ex.StatusCode);
+        Assert.Equal(3, _sent.Count); // the first try and two waits
+    }
+
+    [Fact]
+    public async Task Retry_After_is_honoured_when_X_RateLimit_Reset_is_missing()
+    {
+        Answer(SdkResponse(HttpStatusCode.TooManyRequests, null, ("Retry-After", "5")), SdkResponse(HttpStatusCode.Accepted, null, ("X-Message-Id", "later")));
+
+        var send = Sender().SendAsync(Message());
+        var result = await AdvanceUntilDoneAsync(_time, send, () => { if (_time.GetUtcNow() < Start.AddSeconds(5)) Assert.Single(_sent); });
+
+        Assert.Equal("later", result.ProviderMessageId);
+        Assert.True(_time.GetUtcNow() >= Start.AddSeconds(5));
+    }
+
+    [Fact]
+    public async Task Exponential_back_off_between_5xx_retries_runs_on_the_injected_clock()
+    {
+        Answer(SdkResponse(HttpStatusCode.ServiceUnavailable), SdkResponse(HttpStatusCode.ServiceUnavailable), SdkResponse(HttpStatusCode.Accepted));
+
+        var send = Sender(o => { o.MaxRetries = 2; o.RetryDelay = TimeSpan.FromSeconds(4); }).SendAsync(Message());
+        await AdvanceUntilDoneAsync(_time, send, () =>
+        {
+            var now = _time.GetUtcNow();
+            if (now < Start.AddSeconds(4)) Assert.Single(_sent);            // 4 s before the first retry
+            else if (now < Start.AddSeconds(4 + 8)) Assert.True(_sent.Count <= 2); // then 8 s
+        });
+
+        Assert.Equal(3, _sent.Count);
+    }
+
+    [Fact]
+    public async Task Transport_failures_are_retried_and_end_transient()
+    {
+        _client.SendEmailAsync(Arg.Any<SendGridMessage>(), Arg.Any<CancellationToken>()).ThrowsAsync(new HttpRequestException("connection refused"));
+
+        await Assert.ThrowsAsync<EmailTransientException>(() => Sender(o => o.MaxRetries = 2).SendAsync(Message()));
+
+        await _client.Received(3).SendEmailAsync(Arg.Any<SendGridMessage>(), Arg.Any<CancellationToken>());
     }
 
     [Theory]
-    [InlineData(500)]
-    [InlineData(503)]
-    public async Task Server_errors_after_retries_map_to_transient(int status)
+    [InlineData(HttpStatusCode.BadRequest, false)]
+    [InlineData(HttpStatusCode.Unauthorized, false)]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge, false)]
+    [InlineData(HttpStatusCode.RequestTimeout, true)]
+    [InlineData(HttpStatusCode.InternalServerError, true)]
+    [InlineData(HttpStatusCode.GatewayTimeout, true)]
+    public async Task Statuses_are_classified_as_before(HttpStatusCode status, bool transient)
     {
-        var time = new AutoAdvanceTimeProvider();
-        using var server = new LoopbackHttpServer(new FakeResponse(status));
-        var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
+        Answer(SdkResponse(status, """{"errors":[{"message":"x","field":"from.email"}]}"""));
 
-        var ex = await Assert.ThrowsAsync<EmailTransientException>(() => sender.SendAsync(Message(Recipient("anna@example.com", "Anna"))));
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => Sender(o => o.MaxRetries = 0).SendAsync(Message()));
 
-        Assert.Equal(status, ex.StatusCode);
-        Assert.Equal(3, server.Requests.Count);
-    }
-
-    [Theory]
-    [InlineData(400)]
-    [InlineData(401)]
-    [InlineData(403)]
-    [InlineData(413)]
-    public async Task Client_errors_map_to_permanent_with_status(int status)
-    {
-        var time = new AutoAdvanceTimeProvider();
-        using var server = new LoopbackHttpServer(new FakeResponse(status,
-            """{"errors":[{"message":"bad address anna@example.com","field":"personalizations.0.to.0.email"}]}"""));
-        var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
-
-        var ex = await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Message(Recipient("anna@example.com", "Anna"))));
-
-        Assert.Equal(status, ex.StatusCode);
-        Assert.Contains("job-42", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("anna@example.com", ex.ToString(), StringComparison.Ordinal);
-        Assert.Single(server.Requests);
-    }
-
-    [Fact]
-    public async Task Timeouts_map_to_transient()
-    {
-        var time = new AutoAdvanceTimeProvider();
-        using var server = new LoopbackHttpServer((_, _) => new FakeResponse(202) { Hold = true });
-        var options = Options(server, time);
-        options.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(200);
-        options.Retry.MaxRetries = 1;
-        var sender = new SendGridEmailSender(new SendGridClient(options), time);
-
-        var ex = await Assert.ThrowsAsync<EmailTransientException>(() => sender.SendAsync(Message(Recipient("anna@example.com", "Anna"))));
-
-        Assert.Null(ex.StatusCode);
-    }
-
-    [Fact]
-    public async Task Unreachable_host_maps_to_transient()
-    {
-        var time = new AutoAdvanceTimeProvider();
-        var server = new LoopbackHttpServer(new FakeResponse(202));
-        var options = Options(server, time);
-        server.Dispose(); // nothing listens on the port any more
-        var sender = new SendGridEmailSender(new SendGridClient(options), time);
-
-        await Assert.ThrowsAsync<EmailTransientException>(() => sender.SendAsync(Message(Recipient("anna@example.com", "Anna"))));
-    }
-
-    [Fact]
-    public async Task Local_validation_failure_maps_to_permanent_without_the_address()
-    {
-        var time = new AutoAdvanceTimeProvider();
-        using var server = new LoopbackHttpServer(Accepted());
-        var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
-
-        var ex = await Assert.ThrowsAsync<EmailPermanentException>(() =>
-            sender.SendAsync(Message(Recipient("anna@example.com", "Anna"), Recipient("ANNA@example.com", "Anna again"))));
-
-        Assert.DoesNotContain("anna@example.com", ex.ToString(), StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(server.Requests);
-    }
-
-    [Fact]
-    public async Task Caller_cancellation_is_not_mapped()
-    {
-        var time = new AutoAdvanceTimeProvider();
-        using var server = new LoopbackHttpServer((_, _) => new FakeResponse(202) { Hold = true });
-        var sender = new SendGridEmailSender(new SendGridClient(Options(server, time)), time);
-        using var cts = new CancellationTokenSource();
-        var send = sender.SendAsync(Message(Recipient("anna@example.com", "Anna")), cts.Token);
-        await cts.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        if (transient) Assert.Equal((int)status, Assert.IsType<EmailTransientException>(ex).StatusCode);
+        else Assert.Equal((int)status, Assert.IsType<EmailPermanentException>(ex).StatusCode);
     }
 }

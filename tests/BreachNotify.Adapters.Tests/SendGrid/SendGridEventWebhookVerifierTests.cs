@@ -11,7 +11,7 @@ public sealed class SendGridEventWebhookVerifierTests : IDisposable
     private const string Body = """[{"email":"anna@example.com","timestamp":1762335000,"event":"delivered","sg_event_id":"ev1","job_id":"job-1"}]""";
 
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly AutoAdvanceTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     public void Dispose() => _key.Dispose();
 
@@ -141,7 +141,7 @@ public sealed class SendGridEventWebhookVerifierTests : IDisposable
         const string signature = "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH2j/0=";
         const string timestamp = "1588788367";
         const string payload = """{"category":"example_payload","event":"test_event","message_id":"message_id"}""";
-        var time = new AutoAdvanceTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1588788367));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1588788367));
         var verifier = new SendGridEventWebhookVerifier(key, time);
 
         Assert.Equal(SendGridWebhookVerificationResult.Valid, verifier.Verify(signature, timestamp, payload));
