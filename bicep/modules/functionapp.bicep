@@ -56,7 +56,6 @@ var appSettings = [
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
   { name: 'Storage__Provider', value: 'AzureTables' }
   { name: 'Storage__Tables__Endpoint', value: tableEndpoint }
-  { name: 'Storage__Tables__ManagedIdentityClientId', value: identityClientId }
   { name: 'Storage__Tables__TablePrefix', value: tablePrefix }
   { name: 'Email__Provider', value: 'SendGrid' }
   { name: 'SendGrid__ApiKey', value: '@Microsoft.KeyVault(SecretUri=${sendGridApiKeySecretUri})' }

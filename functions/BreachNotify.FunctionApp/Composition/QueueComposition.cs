@@ -1,40 +1,15 @@
-using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using BreachNotify.Adapters.EmbeddedQueue;
 using BreachNotify.Adapters.ServiceBus;
+using BreachNotify.Application.Notices.Sending;
 using BreachNotify.Application.Queue;
 using BreachNotify.Application.Storage;
 using BreachNotify.FunctionApp.Hosting;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace BreachNotify.FunctionApp.Composition;
-
-/// <summary>Which <see cref="INoticeQueue"/> to use (section <c>Queue</c>).</summary>
-public sealed class QueueOptions
-{
-    public const string SectionName = "Queue";
-    public const string Embedded = "Embedded";
-    public const string ServiceBus = "ServiceBus";
-
-    /// <summary>Embedded (store-backed, in-process worker; the standalone default) or ServiceBus (the default under the Functions host).</summary>
-    public string? Provider { get; set; }
-
-    /// <summary>Queue name; must equal the queueName of functions/SendNotice/function.json.</summary>
-    public string Name { get; set; } = "notices";
-}
-
-/// <summary>Service Bus sender settings (section <c>ServiceBus</c>): a namespace with managed identity, or a connection string (SAS).</summary>
-public sealed class ServiceBusSettings
-{
-    public const string SectionName = "ServiceBus";
-
-    /// <summary>e.g. contoso.servicebus.windows.net (managed identity).</summary>
-    public string? FullyQualifiedNamespace { get; set; }
-
-    public string? ConnectionString { get; set; }
-
-    /// <summary>Client id of a user-assigned managed identity (Entra ID token, scope https://servicebus.azure.net/.default).</summary>
-    public string? ClientId { get; set; }
-}
 
 public static class QueueComposition
 {
@@ -45,33 +20,49 @@ public static class QueueComposition
             .Validate(o => o.Provider is QueueOptions.Embedded or QueueOptions.ServiceBus, "Queue:Provider must be Embedded or ServiceBus.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Name) && o.Name.Length <= 260, "Queue:Name is required.")
             .ValidateOnStart();
-        services.AddOptions<ServiceBusSettings>().Bind(configuration.GetSection(ServiceBusSettings.SectionName));
-        services.AddSingleton<IValidateOptions<QueueOptions>>(sp => new ServiceBusValidator(sp.GetRequiredService<IOptions<ServiceBusSettings>>()));
+        services.AddOptions<ServiceBusOptions>().Bind(configuration.GetSection(ServiceBusOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "ServiceBus settings are invalid (MaxDeliveryCount 1 to 2000; FullyQualifiedNamespace a host name).")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QueueOptions>>(sp => new ServiceBusValidator(sp.GetRequiredService<IOptions<ServiceBusOptions>>()));
         services.AddOptions<StoreQueueOptions>().Bind(configuration.GetSection(StoreQueueOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Queue:Embedded settings are invalid.").ValidateOnStart();
+        services.AddOptions<NoticeQueueDrainOptions>().Bind(configuration.GetSection(NoticeQueueDrainOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "SendQueuedNotices settings are invalid (Concurrency 1 to 64, BatchSize 1 to 100, TimeBudget and LockRenewalMargin positive, ReceiveWait 0 to 1 minute).")
+            .ValidateOnStart();
+
+        // One ServiceBusClient per process (AMQP connection), on the shared credential; built on first use.
+        services.AddBreachNotifyAzureCredential(configuration);
+        services.AddAzureClients(builder => builder.AddClient<ServiceBusClient, ServiceBusClientOptions>((clientOptions, credential, sp) =>
+        {
+            var s = sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
+            return string.IsNullOrWhiteSpace(s.ConnectionString)
+                ? new ServiceBusClient(s.FullyQualifiedNamespace, credential, clientOptions)
+                : new ServiceBusClient(s.ConnectionString, clientOptions);
+        }));
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<QueueOptions>>().Value.Name));
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateReceiver(sp.GetRequiredService<IOptions<QueueOptions>>().Value.Name,
+            new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock, PrefetchCount = 0 }));
 
         services.AddSingleton(sp => new StoreNoticeQueue(
             sp.GetRequiredService<ITableStore>(), sp.GetRequiredService<IOptions<StoreQueueOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Name));
-        services.AddSingleton<INoticeQueue>(sp =>
-        {
-            var q = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
-            if (q.Provider == QueueOptions.Embedded) return sp.GetRequiredService<StoreNoticeQueue>();
-            // Built on first use, so that a missing setting is reported by the start-up validation, by name.
-            return new LazyNoticeQueue(() =>
-            {
-                var s = sp.GetRequiredService<IOptions<ServiceBusSettings>>().Value;
-                var options = new ServiceBusRestClientOptions { QueueName = q.Name, TimeProvider = sp.GetRequiredService<TimeProvider>() };
-                if (!string.IsNullOrWhiteSpace(s.ConnectionString)) return new ServiceBusNoticeQueue(new ServiceBusRestClient(s.ConnectionString, options));
-                options.FullyQualifiedNamespace = s.FullyQualifiedNamespace;
-                var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = string.IsNullOrWhiteSpace(s.ClientId) ? null : s.ClientId });
-                return new ServiceBusNoticeQueue(new ServiceBusRestClient(credential, options));
-            });
-        });
+        services.AddSingleton<INoticeQueue>(sp => Embedded(sp)
+            ? sp.GetRequiredService<StoreNoticeQueue>()
+            : new ServiceBusNoticeQueue(sp.GetRequiredService<ServiceBusSender>()));
+        services.AddSingleton<INoticeQueueReceiver>(sp => Embedded(sp)
+            ? sp.GetRequiredService<StoreNoticeQueue>()
+            : new ServiceBusNoticeReceiver(sp.GetRequiredService<ServiceBusReceiver>(), sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value.MaxDeliveryCount));
+
+        // The consumer: the SendQueuedNotices timer runs the drain; message handling is in SendNoticeMessageHandler
+        // (SendNoticeProcessor is registered with the notices).
+        services.TryAddSingleton<IQueuedNoticeHandler, SendNoticeMessageHandler>();
+        services.TryAddSingleton<NoticeQueueDrain>();
         return services;
     }
 
-    private sealed class ServiceBusValidator(IOptions<ServiceBusSettings> settings) : IValidateOptions<QueueOptions>
+    private static bool Embedded(IServiceProvider sp) => sp.GetRequiredService<IOptions<QueueOptions>>().Value.Provider == QueueOptions.Embedded;
+
+    private sealed class ServiceBusValidator(IOptions<ServiceBusOptions> settings) : IValidateOptions<QueueOptions>
     {
         public ValidateOptionsResult Validate(string? name, QueueOptions options)
         {
@@ -81,14 +72,4 @@ public static class QueueComposition
             return ValidateOptionsResult.Success;
         }
     }
-}
-
-/// <summary>Creates the real queue on first use.</summary>
-public sealed class LazyNoticeQueue(Func<INoticeQueue> create) : INoticeQueue
-{
-    private readonly Lazy<INoticeQueue> _queue = new(create);
-
-    public INoticeQueue Inner => _queue.Value;
-
-    public Task EnqueueAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken = default) => _queue.Value.EnqueueAsync(messages, cancellationToken);
 }

@@ -87,7 +87,6 @@ public static class SettingsCatalog
         new("Storage:Sqlite:BusyTimeout", AzureProvisioning.NotInAzure, SettingSource.Options, "SQLite writer lock wait"),
         new("Storage:Tables:Endpoint", AzureProvisioning.Required, SettingSource.Options, "Table endpoint (Entra ID auth)"),
         new("Storage:Tables:ConnectionString", AzureProvisioning.NotInAzure, SettingSource.Options, "account-key or Azurite connection string (shared keys are off in Azure)", Secret: true),
-        new("Storage:Tables:ManagedIdentityClientId", AzureProvisioning.Required, SettingSource.Options, "client id of the user-assigned identity for Table storage"),
         new("Storage:Tables:TablePrefix", AzureProvisioning.Default, SettingSource.Options, "prefix for every table name"),
         new("Storage:Tables:MaxRetries", AzureProvisioning.Default, SettingSource.Options, "retries of transient Table storage failures"),
         new("Storage:Tables:NetworkTimeout", AzureProvisioning.Default, SettingSource.Options, "per-attempt Table storage timeout"),
@@ -101,7 +100,7 @@ public static class SettingsCatalog
         // Hosting
         new("Standalone:RunTimers", AzureProvisioning.NotInAzure, SettingSource.Options, "run timers in-process when standalone"),
         new(AzureMarker, AzureProvisioning.Default, SettingSource.Direct, "set by the platform: marks Azure"),
-        new("AZURE_CLIENT_ID", AzureProvisioning.Required, SettingSource.Direct, "user-assigned identity for Azure.Identity's DefaultAzureCredential"),
+        new("AZURE_CLIENT_ID", AzureProvisioning.Required, SettingSource.Direct, "the user-assigned managed identity of the one shared TokenCredential (every Azure client)"),
 
         // Monitor webhooks (issue 8)
         new("Webhooks:ReplayWindow", AzureProvisioning.Default, SettingSource.Options, "replay window for signed timestamps"),
@@ -144,7 +143,13 @@ public static class SettingsCatalog
         new("Queue:Embedded:PollInterval", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: idle poll interval"),
         new("Queue:Embedded:RunWorker", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: run the in-process worker"),
         new("ServiceBus:ConnectionString", AzureProvisioning.NotInAzure, SettingSource.Options, "SAS connection string instead of managed identity (local auth is off in Azure)", Secret: true),
-        new("ServiceBus:ClientId", AzureProvisioning.Default, SettingSource.Options, "client id of the user-assigned identity for sending (default: AZURE_CLIENT_ID)"),
+        new("ServiceBus:MaxDeliveryCount", AzureProvisioning.Default, SettingSource.Options, "the queue's maxDeliveryCount: a message failing on its last delivery is dead-lettered with the reason"),
+        // The consumer of queued notice jobs (SendQueuedNotices timer): NoticeQueueDrainOptions.
+        new("SendQueuedNotices:Concurrency", AzureProvisioning.Default, SettingSource.Options, "queue drain: notice jobs sent at once"),
+        new("SendQueuedNotices:BatchSize", AzureProvisioning.Default, SettingSource.Options, "queue drain: messages asked for per receive"),
+        new("SendQueuedNotices:TimeBudget", AzureProvisioning.Default, SettingSource.Options, "queue drain: stop taking messages after this long (below the function timeout)"),
+        new("SendQueuedNotices:ReceiveWait", AzureProvisioning.Default, SettingSource.Options, "queue drain: wait for a first message before the queue counts as empty"),
+        new("SendQueuedNotices:LockRenewalMargin", AzureProvisioning.Default, SettingSource.Options, "queue drain: renew a message's lock when this much of it is left"),
         new("Webhooks:sendgrid:PublicKey", AzureProvisioning.Default, SettingSource.Options, "SendGrid signed event webhook verification key (proof of delivery)"),
         new("Webhooks:sendgrid:MaxBodyBytes", AzureProvisioning.Default, SettingSource.Options, "largest SendGrid event webhook body"),
         new("Webhooks:sendgrid:ReplayWindow", AzureProvisioning.Default, SettingSource.Options, "how old a signed SendGrid event timestamp may be"),
@@ -153,6 +158,12 @@ public static class SettingsCatalog
         new("Email:From:Name", AzureProvisioning.Default, SettingSource.Options, "sender display name"),
         new("SendGrid:BaseUrl", AzureProvisioning.Default, SettingSource.Options, "SendGrid API host override (EU subusers, proxy)"),
         new("SendGrid:SandboxMode", AzureProvisioning.Default, SettingSource.Options, "SendGrid validates without delivering"),
+        new("SendGrid:DataResidency", AzureProvisioning.Default, SettingSource.Options, "global or eu (api.eu.sendgrid.com, EU-pinned subusers)"),
+        new("SendGrid:MaxRetries", AzureProvisioning.Default, SettingSource.Options, "retries of SendGrid 5xx/408/network failures"),
+        new("SendGrid:RetryDelay", AzureProvisioning.Default, SettingSource.Options, "first back-off of those retries (doubled each time)"),
+        new("SendGrid:RequestTimeout", AzureProvisioning.Default, SettingSource.Options, "timeout of one SendGrid request"),
+        new("SendGrid:RateLimitMaxWait", AzureProvisioning.Default, SettingSource.Options, "longest wait for X-RateLimit-Reset after a 429"),
+        new("SendGrid:RateLimitMaxRetries", AzureProvisioning.Default, SettingSource.Options, "429s one send may wait out"),
 
         // Deadlines (issue 4): docs/deadlines.md
         new("Deadlines:EnabledRegimes:{n}", AzureProvisioning.Default, SettingSource.Options, "regimes that count (default gdpr)"),

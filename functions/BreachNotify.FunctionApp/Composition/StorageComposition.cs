@@ -1,19 +1,11 @@
+using Azure.Data.Tables;
 using BreachNotify.Adapters.AzureTables;
 using BreachNotify.Adapters.Sqlite;
 using BreachNotify.Application.Storage;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
 
 namespace BreachNotify.FunctionApp.Composition;
-
-public sealed class StorageOptions
-{
-    public const string SectionName = "Storage";
-    public const string Sqlite = "Sqlite";
-    public const string AzureTables = "AzureTables";
-
-    /// <summary>Sqlite (embedded default) or AzureTables.</summary>
-    public string Provider { get; set; } = Sqlite;
-}
 
 public static class StorageComposition
 {
@@ -25,10 +17,17 @@ public static class StorageComposition
         services.AddOptions<SqliteTableStoreOptions>().Bind(configuration.GetSection(SqliteTableStoreOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Storage:Sqlite:Path is required.")
             .ValidateOnStart();
-
         services.AddOptions<AzureTableStoreOptions>().Bind(configuration.GetSection(AzureTableStoreOptions.SectionName))
             .Validate(o => string.IsNullOrEmpty(o.TablePrefix) || o.TablePrefix.All(char.IsAsciiLetterOrDigit), "Storage:Tables:TablePrefix must be letters and digits.")
+            .Validate(o => o.MaxRetries is >= 0 and <= 20 && o.NetworkTimeout > TimeSpan.Zero, "Storage:Tables:MaxRetries must be 0 to 20 and Storage:Tables:NetworkTimeout positive.")
+            .Validate<IOptions<StorageOptions>>((o, s) => s.Value.Provider != StorageOptions.AzureTables || !string.IsNullOrWhiteSpace(o.Endpoint) || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Storage:Provider=AzureTables needs Storage:Tables:Endpoint (managed identity) or Storage:Tables:ConnectionString.")
             .ValidateOnStart();
+
+        services.AddBreachNotifyAzureCredential(configuration);
+        // The official client, built on first use with the shared credential; Azure.Core's retries from the options.
+        services.AddAzureClients(builder => builder.AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, sp) =>
+            AzureTableStore.CreateServiceClient(sp.GetRequiredService<IOptions<AzureTableStoreOptions>>().Value, credential, clientOptions)));
 
         services.AddSingleton<ITableStore>(sp =>
         {
@@ -41,10 +40,7 @@ public static class StorageComposition
                     var path = Path.IsPathRooted(o.Path) ? o.Path : Path.Combine(env.ContentRootPath, o.Path);
                     return new SqliteTableStore(path, sp.GetRequiredService<TimeProvider>(), o.BusyTimeout);
                 case StorageOptions.AzureTables:
-                    var t = sp.GetRequiredService<IOptions<AzureTableStoreOptions>>().Value;
-                    if (string.IsNullOrWhiteSpace(t.Endpoint) && string.IsNullOrWhiteSpace(t.ConnectionString))
-                        throw new InvalidOperationException("Storage:Provider=AzureTables needs Storage:Tables:Endpoint (managed identity) or Storage:Tables:ConnectionString.");
-                    return AzureTableStore.Create(t, sp.GetRequiredService<TimeProvider>());
+                    return new AzureTableStore(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<AzureTableStoreOptions>>().Value.TablePrefix);
                 default:
                     throw new InvalidOperationException($"Unknown storage provider '{provider}'.");
             }

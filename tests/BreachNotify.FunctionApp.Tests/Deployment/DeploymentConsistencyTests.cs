@@ -52,7 +52,7 @@ public sealed class DeploymentConsistencyTests
         AssertNone(DeploymentChecks.Identity(Compiled.Example));
         AssertNone(DeploymentChecks.Identity(Compiled.Full));
         // The settings that must name it are there (the check above holds every *ClientId setting to it).
-        foreach (var name in new[] { "AZURE_CLIENT_ID", "AzureWebJobsStorage__clientId", "Storage__Tables__ManagedIdentityClientId" })
+        foreach (var name in new[] { "AZURE_CLIENT_ID", "AzureWebJobsStorage__clientId" })
             Assert.True(Arm.IsReference(Compiled.Example.Setting(name), Compiled.Example.Identity!.Id, "clientId"), name);
     }
 

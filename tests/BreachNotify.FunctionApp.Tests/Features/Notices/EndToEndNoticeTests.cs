@@ -1,12 +1,11 @@
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using BreachNotify.FunctionApp.Tests.Infrastructure;
 
 namespace BreachNotify.FunctionApp.Tests.Features.Notices;
 
 /// <summary>Standalone, end to end: report → facts → decision → recipients CSV → notify → .eml files in the outbox → status sent.</summary>
-public sealed partial class EndToEndNoticeTests : IDisposable
+public sealed class EndToEndNoticeTests : IDisposable
 {
     private readonly NoticesFactory _factory = new() { Settings = { ["Notices:JobSize"] = "2" } };
 
@@ -54,7 +53,7 @@ public sealed partial class EndToEndNoticeTests : IDisposable
         // One .eml per recipient, in their language.
         var files = Directory.GetFiles(_factory.OutboxDirectory, "*.eml");
         Assert.Equal(5, files.Length);
-        var mails = files.Select(f => Eml.Parse(File.ReadAllText(f))).ToDictionary(m => m.To);
+        var mails = files.Select(Eml.Parse).ToDictionary(m => m.To);
         Assert.Equal("nl", mails["anna@example.nl"].Language);
         Assert.Equal("nl", mails["jan@example.be"].Language);
         Assert.Equal("fr", mails["claire@example.fr"].Language);
@@ -108,37 +107,14 @@ public sealed partial class EndToEndNoticeTests : IDisposable
         Assert.Single(Directory.GetFiles(factory.OutboxDirectory, "*.eml"));
     }
 
-    /// <summary>Just enough RFC 5322/2047/2045 reading for the assertions.</summary>
+    /// <summary>The parts the assertions need, read with MimeKit's parser.</summary>
     private sealed record Eml(string To, string Subject, string? Language, string Text, string Html)
     {
-        public static Eml Parse(string raw)
+        public static Eml Parse(string path)
         {
-            var split = raw.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            var headers = raw[..split].Replace("\r\n ", " ", StringComparison.Ordinal).Split("\r\n")
-                .Select(l => l.Split(": ", 2)).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1]);
-            var to = AngleAddress().Match(headers["To"]).Groups[1].Value;
-            var parts = raw[split..].Split("Content-Transfer-Encoding: quoted-printable\r\n\r\n").Skip(1).Select(p => QuotedPrintable(p[..p.IndexOf("\r\n--=_bn_", StringComparison.Ordinal)])).ToList();
-            return new Eml(to, Words(headers["Subject"]), headers.GetValueOrDefault("Content-Language"), parts[0], parts[1]);
-        }
-
-        private static string Words(string value) => EncodedWord().Replace(value, m => Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[1].Value))).Replace("?= =?", "", StringComparison.Ordinal);
-
-        private static string QuotedPrintable(string body)
-        {
-            var bytes = new List<byte>();
-            var text = body.Replace("=\r\n", "", StringComparison.Ordinal);
-            for (var i = 0; i < text.Length; i++)
-            {
-                if (text[i] == '=' && i + 2 < text.Length) { bytes.Add(Convert.ToByte(text.Substring(i + 1, 2), 16)); i += 2; }
-                else bytes.Add((byte)text[i]);
-            }
-            return Encoding.UTF8.GetString(bytes.ToArray());
+            var mail = MimeKit.MimeMessage.Load(path);
+            return new Eml(Assert.IsType<MimeKit.MailboxAddress>(Assert.Single(mail.To)).Address, mail.Subject ?? "", mail.Body?.Headers["Content-Language"],
+                mail.TextBody ?? "", mail.HtmlBody ?? "");
         }
     }
-
-    [GeneratedRegex(@"<([^>]+)>")]
-    private static partial Regex AngleAddress();
-
-    [GeneratedRegex(@"=\?utf-8\?B\?([^?]*)\?=\s*", RegexOptions.IgnoreCase)]
-    private static partial Regex EncodedWord();
 }

@@ -42,7 +42,10 @@ public sealed class NoticeCompositionTests
         factory.Settings["Queue:Provider"] = "ServiceBus";
         factory.Settings["ServiceBus:ConnectionString"] = "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=a2V5";
         Assert.IsType<SendGridEmailSender>(factory.Services.GetRequiredService<IEmailSender>());
-        Assert.IsType<ServiceBusNoticeQueue>(Assert.IsType<BreachNotify.FunctionApp.Composition.LazyNoticeQueue>(factory.Services.GetRequiredService<INoticeQueue>()).Inner);
+        Assert.IsType<ServiceBusNoticeQueue>(factory.Services.GetRequiredService<INoticeQueue>());
+        Assert.IsType<ServiceBusNoticeReceiver>(factory.Services.GetRequiredService<INoticeQueueReceiver>());
+        // One client per process, shared by the sender and the receiver.
+        Assert.Same(factory.Services.GetRequiredService<Azure.Messaging.ServiceBus.ServiceBusClient>(), factory.Services.GetRequiredService<Azure.Messaging.ServiceBus.ServiceBusClient>());
     }
 
     [Theory]

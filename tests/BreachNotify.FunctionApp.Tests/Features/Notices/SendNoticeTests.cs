@@ -163,7 +163,7 @@ public sealed class SendNoticeTests : IDisposable
     {
         var (incident, jobId, _) = await OneJobAsync();
         // The enqueue was "lost": drop the queued message.
-        var lease = Assert.Single(await _factory.Queue.ReceiveAsync(10));
+        var lease = Assert.Single(await _factory.Queue.ReceiveAsync(10, TimeSpan.Zero));
         await _factory.Queue.CompleteAsync(lease);
 
         await Sweep();
