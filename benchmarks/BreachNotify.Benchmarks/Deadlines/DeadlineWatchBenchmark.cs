@@ -8,6 +8,7 @@ using BreachNotify.Application.Organisation;
 using BreachNotify.Domain.Incidents;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BreachNotify.Benchmarks.Deadlines;
 
@@ -44,7 +45,7 @@ public static class DeadlineWatchBenchmark
 
     private static async Task MeasureAsync(string path, int open, int closed, int runs, int parallelism)
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         using var store = new SqliteTableStore(path, clock);
         var repository = new IncidentRepository(store);
         var incidents = new IncidentService(repository, store, clock, NullLogger<IncidentService>.Instance);
@@ -92,7 +93,7 @@ public static class DeadlineWatchBenchmark
             $"  steady sweep (nothing due): median {times[times.Count / 2]:F0} ms, min {times[0]:F0} ms, max {times[^1]:F0} ms; {last!.Incidents:N0} incidents read, {last.Sent} sent"));
 
         // Move to 47 h before the deadlines: every open incident has its 48 h reminder due.
-        clock.Set(Start.AddMinutes(-1) + TimeSpan.FromHours(25));
+        clock.SetUtcNow(Start.AddMinutes(-1) + TimeSpan.FromHours(25));
         var catchUp = Stopwatch.StartNew();
         var result = await watch.SweepAsync(false);
         catchUp.Stop();
@@ -120,16 +121,5 @@ public static class DeadlineWatchBenchmark
             Interlocked.Increment(ref Count);
             return Task.FromResult(new EmailSendResult(message.MessageKey, Start));
         }
-    }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public void Set(DateTimeOffset value) => _now = value;
     }
 }

@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Azure.Data.Tables;
 using BreachNotify.Adapters.AzureTables;
 using BreachNotify.Application.Storage;
+using StoreEntity = BreachNotify.Application.Storage.TableEntity;
 
 namespace BreachNotify.Benchmarks.Tables;
 
 /// <summary>
-/// Table storage throughput through the REST client and the adapter, against Azurite (started from the repo's
+/// Table storage throughput through the official client (Azure.Data.Tables) and the adapter, against Azurite (started from the repo's
 /// node_modules; run <c>npm ci</c> first) or an account given with <c>--connection-string</c>.
 /// Usage: <c>dotnet run -c Release --project benchmarks/BreachNotify.Benchmarks -- tables [--n 100000] [--single-n 5000] [--workload-n 500] [--connection-string "..."]</c>
 /// Measures (sequential, one request in flight): N entities in batches of 100 (one partition per batch) vs single inserts
@@ -69,17 +71,24 @@ public static class TablesBenchmark
 
         // 3. Adapter on a contract-like workload: add, get, conditional update, merge, prefix query, 10-op transaction, conditional delete.
         var store = new AzureTableStore(service, "bench" + suffix);
+        StoreEntity Meta(string pk) => new(pk, "meta");
         await store.CreateTableIfNotExistsAsync("workload");
         var ops = 0;
         sw.Restart();
         for (var i = 0; i < workloadN; i++)
         {
             var pk = "case" + i.ToString("D5", CultureInfo.InvariantCulture);
-            var etag = await store.AddAsync("workload", new TableEntity(pk, "meta") { ["State"] = "new", ["Count"] = 0 });
+            var etag = await store.AddAsync("workload", new StoreEntity(pk, "meta") { ["State"] = "new", ["Count"] = 0 });
             var got = await store.GetAsync("workload", pk, "meta");
-            etag = await store.UpdateAsync("workload", new TableEntity(pk, "meta") { ["State"] = "open", ["Count"] = 1, ["At"] = DateTimeOffset.UtcNow }, got!.ETag!);
-            etag = await store.MergeAsync("workload", new TableEntity(pk, "meta") { ["Count"] = 2 }, etag);
-            var tx = Enumerable.Range(0, 10).Select(j => TableOperation.Add(new TableEntity(pk, $"event|{j:D3}") { ["Seq"] = (long)j, ["Body"] = "payload" })).ToList();
+            var open = Meta(pk);
+            open["State"] = "open";
+            open["Count"] = 1;
+            open["At"] = DateTimeOffset.UtcNow;
+            etag = await store.UpdateAsync("workload", open, got!.ETag!);
+            var merged = Meta(pk);
+            merged["Count"] = 2;
+            etag = await store.MergeAsync("workload", merged, etag);
+            var tx = Enumerable.Range(0, 10).Select(j => TableOperation.Add(new StoreEntity(pk, $"event|{j:D3}") { ["Seq"] = (long)j, ["Body"] = "payload" })).ToList();
             await store.SubmitTransactionAsync("workload", tx);
             var page = await store.QueryAsync("workload", TableQuery.WithPrefix(pk, "event|"));
             if (page.Items.Count != 10) throw new InvalidOperationException("Unexpected query result.");
@@ -95,7 +104,7 @@ public static class TablesBenchmark
             await service.DeleteTableAsync(t);
     }
 
-    private static TableEntity Entity(string pk, int i) => new(pk, "r" + i.ToString("D7", CultureInfo.InvariantCulture))
+    private static Azure.Data.Tables.TableEntity Entity(string pk, int i) => new(pk, "r" + i.ToString("D7", CultureInfo.InvariantCulture))
     {
         ["Name"] = "subject " + i.ToString(CultureInfo.InvariantCulture),
         ["Seq"] = (long)i,
@@ -135,8 +144,9 @@ public static class TablesBenchmark
         public string Version { get; }
 
         public string ConnectionString =>
-            $"DefaultEndpointsProtocol=http;AccountName={TableConnectionString.DevelopmentAccountName};AccountKey={TableConnectionString.DevelopmentAccountKey};" +
-            $"TableEndpoint=http://127.0.0.1:{Port}/{TableConnectionString.DevelopmentAccountName};";
+            // Azurite's well-known development account and its documented, public key.
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
 
         public static async Task<AzuriteProcess> StartAsync()
         {
