@@ -87,10 +87,14 @@ internal sealed class NoticeBench : IDisposable
         return id;
     }
 
+    /// <summary>Leave the database behind on dispose (a set-up child process hands it to the measuring process).</summary>
+    public bool KeepDirectory { get; init; }
+
     public void Dispose()
     {
         Store.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepDirectory) return;
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 
