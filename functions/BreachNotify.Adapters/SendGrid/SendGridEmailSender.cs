@@ -226,7 +226,9 @@ public sealed partial class SendGridEmailSender : IEmailSender
             mail.Personalizations.Add(new Personalization
             {
                 Tos = [new EmailAddress(to.Address.Trim(), NullIfEmpty(to.Name))],
-                Substitutions = substitutions is null || substitutions.Count == 0 ? null : new Dictionary<string, string>(substitutions, StringComparer.Ordinal),
+                // The request is serialized at once and dropped: a caller's dictionary is used as it is, not copied.
+                Substitutions = substitutions is null || substitutions.Count == 0 ? null
+                    : substitutions as Dictionary<string, string> ?? new Dictionary<string, string>(substitutions, StringComparer.Ordinal),
             });
         }
 
