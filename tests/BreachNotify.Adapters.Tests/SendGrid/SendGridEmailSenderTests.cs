@@ -92,7 +92,7 @@ public class SendGridEmailSenderTests
         Answer(SdkResponse(HttpStatusCode.TooManyRequests, null, ("Retry-After", "5")), SdkResponse(HttpStatusCode.Accepted, null, ("X-Message-Id", "later")));
 
         var send = Sender().SendAsync(Message());
-        var result = await AdvanceUntilDoneAsync(_time, send, () => { if (_time.GetUtcNow() < Start.AddSeconds(5)) Assert.Single(_sent); });
+        var result = await AdvanceUntilDoneAsync(_time, send, () => { if (_time.GetUtcNow() < Start.AddSeconds(5)) Assert.True(_sent.Count <= 1, "sent again before Retry-After"); });
 
         Assert.Equal("later", result.ProviderMessageId);
         Assert.True(_time.GetUtcNow() >= Start.AddSeconds(5));
@@ -107,7 +107,7 @@ public class SendGridEmailSenderTests
         await AdvanceUntilDoneAsync(_time, send, () =>
         {
             var now = _time.GetUtcNow();
-            if (now < Start.AddSeconds(4)) Assert.Single(_sent);            // 4 s before the first retry
+            if (now < Start.AddSeconds(4)) Assert.True(_sent.Count <= 1);     // 4 s before the first retry
             else if (now < Start.AddSeconds(4 + 8)) Assert.True(_sent.Count <= 2); // then 8 s
         });
 

@@ -152,7 +152,7 @@ public class SendGridWireTests
         var send = Sender(server, _time).SendAsync(Message());
         var result = await AdvanceUntilDoneAsync(_time, send, () =>
         {
-            if (_time.GetUtcNow() < reset) Assert.Single(server.Requests); // no retry before the reset
+            if (_time.GetUtcNow() < reset) Assert.True(server.Requests.Count <= 1, "sent again before the reset"); // (the first may still be on its way)
         });
 
         Assert.Equal("after-429", result.ProviderMessageId);
