@@ -23,9 +23,6 @@ public sealed class StoreNoticeQueue(ITableStore store, StoreQueueOptions option
     private const string MessagePrefix = "m|";
     private const string VisiblePrefix = "v|";
 
-    /// <summary>Raised after messages were enqueued in this process (the worker waits on it instead of polling).</summary>
-    public event EventHandler? Enqueued;
-
     public string QueueName => queueName;
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => store.CreateTableIfNotExistsAsync(Table, cancellationToken);
@@ -55,7 +52,6 @@ public sealed class StoreNoticeQueue(ITableStore store, StoreQueueOptions option
                 throw new QueueUnavailableException($"Enqueueing message {message.MessageId} failed.", ex);
             }
         }
-        Enqueued?.Invoke(this, EventArgs.Empty);
     }
 
     /// <summary>Leases up to <paramref name="maxMessages"/> due messages. Each lease bumps the delivery count. Does not wait

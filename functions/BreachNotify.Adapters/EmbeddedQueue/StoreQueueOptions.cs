@@ -16,21 +16,10 @@ public sealed class StoreQueueOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Messages handled at the same time by the standalone worker (the queue drain has its own: SendQueuedNotices:Concurrency).</summary>
-    public int Concurrency { get; set; } = 4;
-
-    /// <summary>How often an idle worker looks for due messages (an enqueue in this process wakes it at once).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Run the in-process worker (standalone only). Tests turn it off and drain the queue explicitly.</summary>
-    public bool RunWorker { get; set; } = true;
-
     public IEnumerable<string> Validate()
     {
         if (VisibilityTimeout <= TimeSpan.Zero) yield return "Queue:Embedded:VisibilityTimeout must be positive.";
         if (MaxDeliveryCount < 1) yield return "Queue:Embedded:MaxDeliveryCount must be at least 1.";
         if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay) yield return "Queue:Embedded:RetryDelay must be positive and at most MaxRetryDelay.";
-        if (Concurrency is < 1 or > 64) yield return "Queue:Embedded:Concurrency must be 1 to 64.";
-        if (PollInterval <= TimeSpan.Zero) yield return "Queue:Embedded:PollInterval must be positive.";
     }
 }

@@ -25,7 +25,9 @@ public static class EmailComposition
             .Validate(o => o.Provider != EmailOptions.OutboxProvider || !string.IsNullOrWhiteSpace(o.Outbox.Directory), "Email:Outbox:Directory is required.")
             .ValidateOnStart();
         services.AddOptions<SendGridOptions>().Bind(configuration.GetSection(SendGridOptions.SectionName))
-            .Validate<IOptions<EmailOptions>>((s, e) => e.Value.Provider != EmailOptions.SendGridProvider || !string.IsNullOrWhiteSpace(s.ApiKey),
+            // The provider is read from configuration, not IOptions<EmailOptions>: an invalid Email section must be
+            // reported once, by its own validation, not again from here.
+            .Validate(s => !string.Equals(configuration[$"{EmailOptions.SectionName}:Provider"], EmailOptions.SendGridProvider, StringComparison.Ordinal) || !string.IsNullOrWhiteSpace(s.ApiKey),
                 "SendGrid:ApiKey is required when Email:Provider is SendGrid.")
             .Validate(s => !s.Validate().Any(), "SendGrid settings are invalid (DataResidency global or eu; BaseUrl an absolute https URL; retries 0 to 10; timeouts positive).")
             .ValidateOnStart();

@@ -51,11 +51,6 @@ public static class NoticeComposition
         services.AddSingleton<IDeliveryEventWebhook, SendGridDeliveryEventWebhook>();
         services.AddSingleton<DeliveryEventIntake>();
         services.AddHostedService<NoticeStoreInitializer>();
-        if (mode.Standalone)
-        {
-            services.AddSingleton<EmbeddedQueueWorker>();
-            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedQueueWorker>());
-        }
         return services;
     }
 }

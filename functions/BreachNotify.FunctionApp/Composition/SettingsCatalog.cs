@@ -139,9 +139,6 @@ public static class SettingsCatalog
         new("Queue:Embedded:MaxDeliveryCount", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: deliveries before dead-lettering"),
         new("Queue:Embedded:RetryDelay", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: first retry backoff"),
         new("Queue:Embedded:MaxRetryDelay", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: longest retry backoff"),
-        new("Queue:Embedded:Concurrency", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: messages handled at once"),
-        new("Queue:Embedded:PollInterval", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: idle poll interval"),
-        new("Queue:Embedded:RunWorker", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: run the in-process worker"),
         new("ServiceBus:ConnectionString", AzureProvisioning.NotInAzure, SettingSource.Options, "SAS connection string instead of managed identity (local auth is off in Azure)", Secret: true),
         new("ServiceBus:MaxDeliveryCount", AzureProvisioning.Default, SettingSource.Options, "the queue's maxDeliveryCount: a message failing on its last delivery is dead-lettered with the reason"),
         // The consumer of queued notice jobs (SendQueuedNotices timer): NoticeQueueDrainOptions.
@@ -193,7 +190,7 @@ public static class SettingsCatalog
         new("DeadlineWatch:Schedule", AzureProvisioning.Required, SettingSource.Host, "deadline sweep schedule"),
         new("NoticeSweep:Schedule", AzureProvisioning.Required, SettingSource.Host, "notice sweep schedule"),
         new("WebhookRepair:Schedule", AzureProvisioning.Required, SettingSource.Host, "webhook repair sweep schedule"),
-        new("SendQueuedNotices:Schedule", AzureProvisioning.Required, SettingSource.Planned, "queue drain schedule"),
+        new("SendQueuedNotices:Schedule", AzureProvisioning.Required, SettingSource.Host, "queue drain schedule"),
         new("RecipientRetention:Schedule", AzureProvisioning.Required, SettingSource.Planned, "recipient retention sweep schedule"),
     ];
 

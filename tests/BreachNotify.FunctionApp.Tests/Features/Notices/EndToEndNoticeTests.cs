@@ -48,7 +48,7 @@ public sealed class EndToEndNoticeTests : IDisposable
         // Notify; the embedded queue's worker runs the SendNotice function.
         var notified = await HttpAssert.Body(await dpo.PostJson($"/api/incidents/{id}/notifications", """{"kind":"data-subjects","phase":"initial"}"""), HttpStatusCode.Accepted);
         Assert.Equal(4, notified.GetProperty("jobs").GetInt32());           // nl 2, fr 1, de 1, en 1 → nl fits one job of 2
-        Assert.Equal(4, await _factory.Worker.DrainAsync());
+        Assert.Equal(4, await _factory.DrainAsync());
 
         // One .eml per recipient, in their language.
         var files = Directory.GetFiles(_factory.OutboxDirectory, "*.eml");
@@ -84,20 +84,23 @@ public sealed class EndToEndNoticeTests : IDisposable
         Assert.Equal(5, recipients.GetProperty("noticesByStatus").GetProperty("sent").GetInt64());
     }
 
+    /// <summary>Standalone, the SendQueuedNotices timer runs in-process on its schedule (every 10 s by default) and drains
+    /// the embedded queue: nothing drives it but the clock.</summary>
     [Fact]
-    public async Task The_in_process_worker_sends_when_running_on_its_own()
+    public async Task The_SendQueuedNotices_timer_sends_on_its_schedule_when_running_on_its_own()
     {
-        using var factory = new NoticesFactory { Settings = { ["Queue:Embedded:RunWorker"] = "true" } };
+        using var factory = new NoticesFactory { Settings = { ["Standalone:RunTimers"] = "true" } };
         var dpo = factory.Dpo();
         var id = await NoticeScenario.ConfirmedIncidentAsync(dpo);
         await NoticeScenario.UploadAsync(dpo, id, "email,language\r\na@example.com,en\r\n");
         await HttpAssert.Body(await dpo.PostJson($"/api/incidents/{id}/notifications", """{"kind":"data-subjects"}"""), HttpStatusCode.Accepted);
 
-        // The enqueue wakes the worker; no test drives it.
+        // The schedule fires when the (fake) clock passes the next 10-second mark.
         var deadline = DateTime.UtcNow.AddSeconds(20);
         string? status = null;
         while (DateTime.UtcNow < deadline)
         {
+            factory.Clock.Advance(TimeSpan.FromSeconds(10));
             var list = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}/notifications"), HttpStatusCode.OK);
             status = list.GetProperty("items")[0].GetProperty("status").GetString();
             if (status == "completed") break;

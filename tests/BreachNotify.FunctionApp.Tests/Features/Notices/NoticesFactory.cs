@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BreachNotify.FunctionApp.Tests.Features.Notices;
 
-/// <summary>The app with an organisation configured, an outbox in the temp folder and the queue worker off (tests drain it).</summary>
+/// <summary>The app with an organisation configured and an outbox in the temp folder; timers do not run (tests drain the queue).</summary>
 public class NoticesFactory : BreachNotifyFactory
 {
     public NoticesFactory()
@@ -21,7 +21,6 @@ public class NoticesFactory : BreachNotifyFactory
         Settings["Email:From:Address"] = "privacy@acme.example";
         Settings["Email:From:Name"] = "Acme Privacy";
         Settings["Email:Outbox:Directory"] = OutboxDirectory;
-        Settings["Queue:Embedded:RunWorker"] = "false";
     }
 
     public string OutboxDirectory => Path.Combine(DataDirectory, "outbox");
@@ -36,7 +35,8 @@ public class NoticesFactory : BreachNotifyFactory
             Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(builder, services => services.AddSingleton<BreachNotify.Application.Email.IEmailSender>(Email));
     }
 
-    public BreachNotify.FunctionApp.Hosting.EmbeddedQueueWorker Worker => Services.GetRequiredService<BreachNotify.FunctionApp.Hosting.EmbeddedQueueWorker>();
+    /// <summary>One run of the queue drain, as the SendQueuedNotices timer makes it; returns how many messages it took.</summary>
+    public async Task<int> DrainAsync() => (await Services.GetRequiredService<BreachNotify.Application.Queue.NoticeQueueDrain>().RunAsync()).Received;
 
     public StoreNoticeQueue Queue => Services.GetRequiredService<StoreNoticeQueue>();
 }

@@ -36,7 +36,7 @@ public sealed class SendGridWebhookTests : IDisposable
         var id = await ConfirmedIncidentAsync(dpo);
         await UploadAsync(dpo, id, "email,language\r\nanna@example.nl,nl\r\nbob@example.nl,nl\r\ncarl@example.nl,nl\r\n");
         await HttpAssert.Body(await dpo.PostJson($"/api/incidents/{id}/notifications", """{"kind":"data-subjects"}"""), HttpStatusCode.Accepted);
-        await _factory.Worker.DrainAsync();
+        await _factory.DrainAsync();
         return (id, _email.Sent.Single().MessageKey);
     }
 

@@ -171,7 +171,7 @@ public sealed class SendNoticeTests : IDisposable
         _factory.Clock.Advance(TimeSpan.FromMinutes(15));
         await Sweep();
         Assert.Equal((1, 0), await _factory.Queue.CountAsync());             // enqueued again
-        Assert.Equal(1, await _factory.Worker.DrainAsync());
+        Assert.Equal(1, await _factory.DrainAsync());
         Assert.Single(_email.Sent);
         Assert.Equal("sent", (await Job(incident)).GetProperty("jobs")[0].GetProperty("status").GetString());
         await Sweep();
@@ -185,7 +185,7 @@ public sealed class SendNoticeTests : IDisposable
         _email.Before = (_, _) => throw new EmailTransientException("down", 503, null);
         for (var i = 0; i < 5; i++)
         {
-            await _factory.Worker.DrainAsync();                            // each delivery fails; the message waits for its backoff
+            await _factory.DrainAsync();                            // each delivery fails; the message waits for its backoff
             _factory.Clock.Advance(TimeSpan.FromMinutes(16));
             await Sweep();
         }
