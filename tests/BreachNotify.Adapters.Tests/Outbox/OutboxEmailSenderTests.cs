@@ -3,6 +3,7 @@ using System.Text;
 using BreachNotify.Adapters.Outbox;
 using BreachNotify.Adapters.Tests.Fakes;
 using BreachNotify.Application.Email;
+using BreachNotify.Tests.Shared.Mail;
 
 namespace BreachNotify.Adapters.Tests.Outbox;
 

@@ -1,9 +1,10 @@
+// Shared by the test projects that read the outbox (adapter tests, the shipped-settings test).
 using System.Globalization;
 using System.Net.Mime;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace BreachNotify.Adapters.Tests.Outbox;
+namespace BreachNotify.Tests.Shared.Mail;
 
 /// <summary>Independent, test-only reader for the outbox's .eml files: unfolds and RFC 2047-decodes headers, splits a
 /// multipart body on its boundary and decodes quoted-printable/base64 parts.</summary>
