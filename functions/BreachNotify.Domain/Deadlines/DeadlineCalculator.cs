@@ -7,6 +7,10 @@ namespace BreachNotify.Domain.Deadlines;
 /// Computes each obligation's deadline for an incident at an instant. Pure: <c>now</c> is passed in.
 /// Hour periods are elapsed time on UTC instants (DST, weekends and holidays never move them); month periods are
 /// calendar months in the organisation's zone. Sources: GDPR Art 33/34; Reg (EEC, Euratom) 1182/71 Art 3.
+/// It never throws for a stored incident: incidents stored before instants were validated may hold any instant
+/// (<c>0001-01-01</c>, <see cref="DateTimeOffset.MaxValue"/>); arithmetic saturates at the ends of the calendar, local
+/// times that do not exist there are left out, and an anchor before <see cref="InstantWindow.Earliest"/> is flagged in
+/// the deadline's reason so someone corrects it.
 /// </summary>
 public static class DeadlineCalculator
 {
@@ -35,8 +39,10 @@ public static class DeadlineCalculator
     {
         var met = FindMet(state, regime.Id, o.Id);
         var basis = o.Period.IsUndueDelay ? (rules.UndueDelayTarget is null ? DeadlineBasis.UndueDelay : DeadlineBasis.InternalTarget) : DeadlineBasis.Fixed;
+        string? flag = null;
         Deadline Make(DateTimeOffset? due, DateTimeOffset? outer, DeadlineStatus status, string? reason)
-            => new(regime.Id, o.Id, o.Recipient, basis, due, outer, due is { } u ? TimeZoneInfo.ConvertTime(u, rules.TimeZone) : null, status, met?.MetAt, reason, o.Source);
+            => new(regime.Id, o.Id, o.Recipient, basis, due, outer, due is { } u ? InstantMath.InZone(u, rules.TimeZone) : null, status, met?.MetAt,
+                reason is null ? flag : flag is null ? reason : reason + " " + flag, o.Source);
 
         // The anchor instant: awareness, or the moment the anchoring obligation's notice was sent.
         DateTimeOffset? anchor;
@@ -55,9 +61,14 @@ public static class DeadlineCalculator
         DateTimeOffset? due = null, outer = null;
         if (anchor is { } start)
         {
+            if (start < InstantWindow.Earliest)
+            {
+                var what = o.Anchor is null ? "awareAt" : $"time of the '{o.Anchor}' notice";
+                flag = $"The stored {what} ({Incident.Format(start)}) is before 2000-01-01, so it cannot be right: correct it. This deadline is computed from it as stored.";
+            }
             if (o.Period.Elapsed is { } elapsed)
             {
-                due = start + elapsed;
+                due = InstantMath.Add(start, elapsed);
                 if (o.Legal) outer = HourOuterBound(start, elapsed, rules.TimeZone);
             }
             else if (o.Period.Months is { } months)
@@ -67,7 +78,7 @@ public static class DeadlineCalculator
             }
             else if (rules.UndueDelayTarget is { } target)
             {
-                due = start + target;
+                due = InstantMath.Add(start, target);
             }
         }
 
@@ -86,7 +97,7 @@ public static class DeadlineCalculator
 
     /// <summary>Due at the instant itself still counts as in time ("within 72 hours"); overdue from the next tick.</summary>
     public static DeadlineStatus StatusAt(DateTimeOffset due, TimeSpan dueSoon, DateTimeOffset now)
-        => now > due ? DeadlineStatus.Overdue : now >= due - dueSoon ? DeadlineStatus.DueSoon : DeadlineStatus.Pending;
+        => now > due ? DeadlineStatus.Overdue : now >= InstantMath.Subtract(due, dueSoon) ? DeadlineStatus.DueSoon : DeadlineStatus.Pending;
 
     private static ObligationMet? FindMet(IncidentState state, string regime, string obligation)
         => state.ObligationsMet.FirstOrDefault(m => m.Regime == regime && m.Obligation == obligation);
@@ -94,15 +105,27 @@ public static class DeadlineCalculator
     /// <summary>
     /// Reg 1182/71 Art 3(1) first subparagraph: for a period in hours, the hour during which the event occurs is not
     /// counted, so the period starts at the beginning of the next hour and ends when its last hour expires (Art 3(2)(a)).
-    /// The hour is the organisation's clock hour (it differs from the UTC hour in half-hour zones).
+    /// The hour is the organisation's clock hour (it differs from the UTC hour in half-hour zones); within a day of the
+    /// calendar's ends, where the local time may not exist, the UTC hour.
     /// </summary>
     public static DateTimeOffset HourOuterBound(DateTimeOffset anchor, TimeSpan period, TimeZoneInfo zone)
     {
-        var local = TimeZoneInfo.ConvertTime(anchor, zone);
+        var local = InstantMath.InZone(anchor, zone) ?? anchor.ToUniversalTime();
         var intoHour = new TimeSpan(0, 0, local.Minute, local.Second) + TimeSpan.FromTicks(local.Ticks % TimeSpan.TicksPerSecond);
-        var nextHour = anchor.ToUniversalTime() - intoHour + TimeSpan.FromHours(1);
-        return nextHour + period;
+        var nextHour = InstantMath.Add(InstantMath.Subtract(anchor, intoHour), TimeSpan.FromHours(1));
+        return InstantMath.Add(nextHour, period);
     }
+
+    /// <summary>
+    /// Whether calendar arithmetic of <paramref name="months"/> months from <paramref name="anchor"/> stays inside the
+    /// calendar with room for a zone offset and a weekend. Outside (stored data only), month periods are approximated as
+    /// 31 days each, saturating.
+    /// </summary>
+    private static bool MonthsFit(DateTimeOffset anchor, int months)
+        => months >= 0 && anchor.UtcTicks >= 2 * TimeSpan.TicksPerDay && anchor.UtcDateTime.Year * 12L + anchor.UtcDateTime.Month + months < 9999L * 12;
+
+    private static DateTimeOffset ApproximateMonths(DateTimeOffset anchor, int months, int extraDays)
+        => InstantMath.Add(anchor, TimeSpan.FromTicks((Math.Clamp(months, 0, 100_000) * 31L + extraDays) * TimeSpan.TicksPerDay));
 
     /// <summary>
     /// The conservative month deadline: the same local clock time on the same date <paramref name="months"/> later,
@@ -110,6 +133,7 @@ public static class DeadlineCalculator
     /// </summary>
     public static DateTimeOffset AddCalendarMonths(DateTimeOffset anchor, int months, TimeZoneInfo zone)
     {
+        if (!MonthsFit(anchor, months)) return ApproximateMonths(anchor, months, 0);
         var local = TimeZoneInfo.ConvertTime(anchor, zone).DateTime;
         return FromLocal(local.AddMonths(months), zone); // AddMonths clamps to the month's last day
     }
@@ -122,6 +146,7 @@ public static class DeadlineCalculator
     /// </summary>
     public static DateTimeOffset MonthOuterBound(DateTimeOffset anchor, int months, TimeZoneInfo zone)
     {
+        if (!MonthsFit(anchor, months)) return ApproximateMonths(anchor, months, 3);
         var lastDay = TimeZoneInfo.ConvertTime(anchor, zone).DateTime.Date.AddMonths(months);
         lastDay = lastDay.DayOfWeek switch
         {
@@ -138,7 +163,10 @@ public static class DeadlineCalculator
     /// </summary>
     public static DateTimeOffset FromLocal(DateTime local, TimeZoneInfo zone)
     {
+        ArgumentNullException.ThrowIfNull(zone);
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        // Within a day of the calendar's ends a zone offset could leave it: read the wall time as UTC there.
+        if (local.Ticks < TimeSpan.TicksPerDay || local.Ticks > DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay) return new DateTimeOffset(local, TimeSpan.Zero);
         if (zone.IsInvalidTime(local))
         {
             var before = zone.GetUtcOffset(local.AddHours(-3));

@@ -154,6 +154,9 @@ public static class SettingsCatalog
         new("SendGrid:BaseUrl", AzureProvisioning.Default, SettingSource.Options, "SendGrid API host override (EU subusers, proxy)"),
         new("SendGrid:SandboxMode", AzureProvisioning.Default, SettingSource.Options, "SendGrid validates without delivering"),
 
+        // Incidents (issue 13): instants a client sends
+        new("Incidents:ClockSkew", AzureProvisioning.Default, SettingSource.Options, "how far ahead of the server's clock a client-sent instant may be"),
+
         // Deadlines (issue 4): docs/deadlines.md
         new("Deadlines:EnabledRegimes:{n}", AzureProvisioning.Default, SettingSource.Options, "regimes that count (default gdpr)"),
         new("Deadlines:Regimes:{id}:Name", AzureProvisioning.Default, SettingSource.Options, "a configured regime's name"),
