@@ -54,7 +54,7 @@ public static class DeadlineCalculator
         }
         else
         {
-            anchor = earlier.TryGetValue(o.Anchor, out var a) && a.Status == DeadlineStatus.Met ? a.MetAt : null;
+            anchor = earlier.TryGetValue(o.Anchor, out var a) ? a.MetAt : null; // set exactly when the anchor is met
             if (anchor is null) waiting = $"Runs from the '{o.Anchor}' notice, not sent yet.";
         }
 
@@ -117,13 +117,9 @@ public static class DeadlineCalculator
     }
 
     /// <summary>
-    /// Whether calendar arithmetic of <paramref name="months"/> months from <paramref name="anchor"/> stays inside the
-    /// calendar with room for a zone offset and a weekend. Outside (stored data only), month periods are approximated as
-    /// 31 days each, saturating.
+    /// Stored data only: where calendar arithmetic would leave the calendar (months from its ends), a month counts as
+    /// 31 days, saturating.
     /// </summary>
-    private static bool MonthsFit(DateTimeOffset anchor, int months)
-        => months >= 0 && anchor.UtcTicks >= 2 * TimeSpan.TicksPerDay && anchor.UtcDateTime.Year * 12L + anchor.UtcDateTime.Month + months < 9999L * 12;
-
     private static DateTimeOffset ApproximateMonths(DateTimeOffset anchor, int months, int extraDays)
         => InstantMath.Add(anchor, TimeSpan.FromTicks((Math.Clamp(months, 0, 100_000) * 31L + extraDays) * TimeSpan.TicksPerDay));
 
@@ -133,9 +129,15 @@ public static class DeadlineCalculator
     /// </summary>
     public static DateTimeOffset AddCalendarMonths(DateTimeOffset anchor, int months, TimeZoneInfo zone)
     {
-        if (!MonthsFit(anchor, months)) return ApproximateMonths(anchor, months, 0);
-        var local = TimeZoneInfo.ConvertTime(anchor, zone).DateTime;
-        return FromLocal(local.AddMonths(months), zone); // AddMonths clamps to the month's last day
+        try
+        {
+            var local = TimeZoneInfo.ConvertTime(anchor, zone).DateTime;
+            return FromLocal(local.AddMonths(months), zone); // AddMonths clamps to the month's last day
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return ApproximateMonths(anchor, months, 0); // the calendar's own range check: only at its ends
+        }
     }
 
     /// <summary>
@@ -146,15 +148,21 @@ public static class DeadlineCalculator
     /// </summary>
     public static DateTimeOffset MonthOuterBound(DateTimeOffset anchor, int months, TimeZoneInfo zone)
     {
-        if (!MonthsFit(anchor, months)) return ApproximateMonths(anchor, months, 3);
-        var lastDay = TimeZoneInfo.ConvertTime(anchor, zone).DateTime.Date.AddMonths(months);
-        lastDay = lastDay.DayOfWeek switch
+        try
         {
-            DayOfWeek.Saturday => lastDay.AddDays(2),
-            DayOfWeek.Sunday => lastDay.AddDays(1),
-            _ => lastDay,
-        };
-        return FromLocal(lastDay.AddDays(1), zone);
+            var lastDay = TimeZoneInfo.ConvertTime(anchor, zone).DateTime.Date.AddMonths(months);
+            lastDay = lastDay.DayOfWeek switch
+            {
+                DayOfWeek.Saturday => lastDay.AddDays(2),
+                DayOfWeek.Sunday => lastDay.AddDays(1),
+                _ => lastDay,
+            };
+            return FromLocal(lastDay.AddDays(1), zone);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return ApproximateMonths(anchor, months, 3);
+        }
     }
 
     /// <summary>
@@ -163,10 +171,7 @@ public static class DeadlineCalculator
     /// </summary>
     public static DateTimeOffset FromLocal(DateTime local, TimeZoneInfo zone)
     {
-        ArgumentNullException.ThrowIfNull(zone);
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        // Within a day of the calendar's ends a zone offset could leave it: read the wall time as UTC there.
-        if (local.Ticks < TimeSpan.TicksPerDay || local.Ticks > DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay) return new DateTimeOffset(local, TimeSpan.Zero);
         if (zone.IsInvalidTime(local))
         {
             var before = zone.GetUtcOffset(local.AddHours(-3));
@@ -205,8 +210,7 @@ public static class DeadlineCalculator
         {
             var target = NextToMeet(state, r, RecipientKind.Authority);
             if (target is null || !target.RequiresReasonsForDelay) continue;
-            var d = deadlines.First(x => x.Regime == r.Id && x.Obligation == target.Id);
-            if (d.DueAt is { } due && sentAt > due) late.Add(d);
+            late.AddRange(deadlines.Where(d => d.Regime == r.Id && d.Obligation == target.Id && d.DueAt is { } due && sentAt > due));
         }
         return late;
     }

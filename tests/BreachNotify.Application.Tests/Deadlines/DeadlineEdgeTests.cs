@@ -114,9 +114,10 @@ public sealed class DeadlineEdgeTests
         Assert.Equal(DateTimeOffset.MinValue.AddHours(72), gdpr.DueAt);
         Assert.Equal(DateTimeOffset.MinValue.AddHours(73), gdpr.OuterBoundAt); // UTC hour: the local one would precede year 1
         Assert.Equal(DeadlineStatus.Overdue, gdpr.Status);
+        // A month from the first instant of the calendar is still a calendar month, ending with the day it ends on.
         var final = Find(deadlines, "nis2", "final-report");
-        Assert.Equal(DateTimeOffset.MinValue.AddDays(31), final.DueAt); // months approximated as 31 days so close to the edge
-        Assert.Equal(DateTimeOffset.MinValue.AddDays(34), final.OuterBoundAt);
+        Assert.Equal(DateTimeOffset.MinValue.AddMonths(1), final.DueAt);
+        Assert.InRange(final.OuterBoundAt!.Value, final.DueAt!.Value, final.DueAt.Value.AddDays(4));
     }
 
     [Fact]
@@ -140,11 +141,15 @@ public sealed class DeadlineEdgeTests
         Assert.Equal(DateTimeOffset.MaxValue, DeadlineCalculator.AddCalendarMonths(DateTimeOffset.MaxValue.AddDays(-20), 1, amsterdam));
         Assert.Equal(DateTimeOffset.MaxValue, DeadlineCalculator.MonthOuterBound(DateTimeOffset.MaxValue.AddDays(-20), 1, amsterdam));
         Assert.Equal(DateTimeOffset.MaxValue, DeadlineCalculator.AddCalendarMonths(DateTimeOffset.MaxValue, int.MaxValue, amsterdam));
+        // A period ending on the calendar's last day ends with it, not days before.
+        Assert.Equal(DateTimeOffset.MaxValue, DeadlineCalculator.MonthOuterBound(new DateTimeOffset(9999, 12, 31, 12, 0, 0, TimeSpan.Zero), 0, TimeZoneInfo.Utc));
         Assert.Equal(DateTimeOffset.MinValue.AddDays(1), DeadlineCalculator.AddCalendarMonths(DateTimeOffset.MinValue.AddDays(1), -3, amsterdam));
         Assert.Equal(DateTimeOffset.MaxValue, DeadlineCalculator.HourOuterBound(DateTimeOffset.MaxValue, TimeSpan.FromHours(72), amsterdam));
         Assert.Equal(DateTimeOffset.MinValue.AddHours(1), DeadlineCalculator.HourOuterBound(DateTimeOffset.MinValue, TimeSpan.Zero, amsterdam));
-        Assert.Equal(new DateTimeOffset(DateTime.MinValue, TimeSpan.Zero), DeadlineCalculator.FromLocal(DateTime.MinValue, amsterdam));
-        Assert.Equal(new DateTimeOffset(DateTime.MaxValue, TimeSpan.Zero), DeadlineCalculator.FromLocal(DateTime.MaxValue, amsterdam));
+        // Where the calendar itself can: to the day.
+        Assert.Equal(new DateTimeOffset(9999, 11, 15, 0, 0, 0, TimeSpan.Zero), DeadlineCalculator.AddCalendarMonths(new DateTimeOffset(9999, 10, 15, 0, 0, 0, TimeSpan.Zero), 1, TimeZoneInfo.Utc));
+        Assert.Equal(new DateTimeOffset(1, 3, 3, 0, 0, 0, TimeSpan.Zero), DeadlineCalculator.AddCalendarMonths(new DateTimeOffset(1, 1, 3, 0, 0, 0, TimeSpan.Zero), 2, TimeZoneInfo.Utc));
+        Assert.Equal(new DateTimeOffset(9999, 12, 16, 0, 0, 0, TimeSpan.Zero), DeadlineCalculator.MonthOuterBound(new DateTimeOffset(9999, 11, 15, 12, 0, 0, TimeSpan.Zero), 1, TimeZoneInfo.Utc));
     }
 
     [Fact]
