@@ -48,7 +48,7 @@ public static class DeadlineWatchBenchmark
         var clock = new FakeTimeProvider(Start);
         using var store = new SqliteTableStore(path, clock);
         var repository = new IncidentRepository(store);
-        var incidents = new IncidentService(repository, store, clock, NullLogger<IncidentService>.Instance);
+        var incidents = new IncidentService(repository, store, clock, Options.Create(new IncidentOptions()), NullLogger<IncidentService>.Instance);
         await incidents.InitializeAsync();
         var options = new DeadlineOptions { SweepParallelism = parallelism };
         var org = Options.Create(new OrganisationOptions { Dpo = new DpoOptions { Email = "dpo@example.com" } });

@@ -33,7 +33,7 @@ internal sealed class NoticeBench : IDisposable
             LeadAuthority = "NL", TimeZone = "Europe/Amsterdam", AuthorityNoticeEmail = "dpo@acme.example",
         };
         Repository = new IncidentRepository(Store);
-        Incidents = new IncidentService(Repository, Store, TimeProvider.System, NullLogger<IncidentService>.Instance);
+        Incidents = new IncidentService(Repository, Store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new IncidentOptions()), NullLogger<IncidentService>.Instance);
         Recipients = new RecipientRepository(Store);
         Importer = new RecipientImporter(Store, Repository, Options, TimeProvider.System, NullLogger<RecipientImporter>.Instance);
         Content = new NoticeContentService(Incidents);

@@ -29,9 +29,9 @@ public sealed class DeadlineService
         => DeadlineCalculator.EnsureReasonsForDelay(state, Rules, sentAt, reasonsForDelay, regime);
 
     /// <summary>Marks the obligations a notice meets; call inside <c>IncidentService.ChangeAsync</c> so it lands on the timeline.</summary>
-    public IReadOnlyList<ObligationMet> MarkNoticeSent(Incident incident, RecipientKind recipient, DateTimeOffset at, string? reference, Actor actor, DateTimeOffset now, string? regime = null)
+    public IReadOnlyList<ObligationMet> MarkNoticeSent(Incident incident, RecipientKind recipient, DateTimeOffset at, string? reference, Actor actor, DateTimeOffset now, string? regime = null, TimeSpan clockSkew = default)
     {
         ArgumentNullException.ThrowIfNull(incident);
-        return incident.MarkNoticeSent(Rules, recipient, at, reference, actor, now, regime);
+        return incident.MarkNoticeSent(Rules, recipient, at, reference, actor, now, regime, clockSkew);
     }
 }

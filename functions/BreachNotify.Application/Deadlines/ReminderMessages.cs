@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using BreachNotify.Application.Common;
 using BreachNotify.Application.Email;
+using BreachNotify.Domain.Common;
 using BreachNotify.Domain.Deadlines;
 using BreachNotify.Domain.Incidents;
 
@@ -56,6 +57,7 @@ public static class ReminderMessages
         lines.Add($"Source: {d.Source}");
         lines.Add($"Due: {Both(d.DueAt!.Value, zone)}");
         if (d.OuterBoundAt is { } outer) lines.Add($"Outer legal bound (Reg 1182/71): {Both(outer, zone)}");
+        if (d.Reason is { } check) lines.Add($"Check: {check}");
         if (r.Kind == ReminderKind.Escalation)
         {
             lines.Add($"This deadline passed {Hours(now - d.DueAt.Value)} ago and the notice has not been recorded as sent.");
@@ -82,8 +84,9 @@ public static class ReminderMessages
 
     private static string Both(DateTimeOffset instant, TimeZoneInfo zone)
     {
-        var local = TimeZoneInfo.ConvertTime(instant, zone);
-        return $"{instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC ({local.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)} {zone.Id})";
+        var utc = instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+        // No local time at the very ends of the calendar (only stored data from before instants were validated).
+        return InstantMath.InZone(instant, zone) is { } local ? $"{utc} ({local.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)} {zone.Id})" : utc;
     }
 
     private static string Hours(TimeSpan t)

@@ -4,6 +4,7 @@ using BreachNotify.Domain.Risk;
 using BreachNotify.Application.Storage;
 using BreachNotify.Domain.Incidents;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BreachNotify.Application.Incidents;
 
@@ -16,8 +17,11 @@ public sealed partial class IncidentService(
     IncidentRepository repository,
     ITableStore store,
     TimeProvider time,
+    IOptions<IncidentOptions> options,
     ILogger<IncidentService> logger)
 {
+    private TimeSpan ClockSkew => options.Value.ClockSkew;
+
     public const string IdempotencyTable = "Idempotency";
     private const int MaxAttempts = 5;
 
@@ -34,7 +38,7 @@ public sealed partial class IncidentService(
         var id = Ids.New("inc", now);
         // Everything is validated before anything is written.
         var assessment = facts is null ? null : RiskAssessor.Assess(facts, "facts.");
-        var incident = Incident.Report(id, draft, actor, now);
+        var incident = Incident.Report(id, draft, actor, now, ClockSkew);
         if (facts is not null) incident.RecordAssessment(facts, assessment!, RiskAssessor.Snapshot(facts, assessment!), actor, now);
 
         TableEntity? claim = null;
@@ -84,7 +88,7 @@ public sealed partial class IncidentService(
     public async Task<StoredIncident?> OpenAsync(string id, IncidentDraft draft, Actor actor, Action<Incident, DateTimeOffset>? then = null, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var incident = Incident.Report(id, draft, actor, now);
+        var incident = Incident.Report(id, draft, actor, now, ClockSkew);
         then?.Invoke(incident, now);
         try
         {
@@ -121,7 +125,7 @@ public sealed partial class IncidentService(
                 facts = mergeFacts(i.State.Facts);
                 assessment = RiskAssessor.Assess(facts, "facts.");
             }
-            i.Update(changes, actor, now);
+            i.Update(changes, actor, now, ClockSkew);
             if (facts is not null) i.RecordAssessment(facts, assessment!, RiskAssessor.Snapshot(facts, assessment!), actor, now);
         }, cancellationToken);
 
@@ -134,7 +138,7 @@ public sealed partial class IncidentService(
         }, cancellationToken);
 
     public Task<StoredIncident> ConfirmAsync(string id, DateTimeOffset awareAt, string? note, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
-        => ChangeAsync(id, ifMatch, (i, now) => i.Confirm(awareAt, note, actor, now), cancellationToken);
+        => ChangeAsync(id, ifMatch, (i, now) => i.Confirm(awareAt, note, actor, now, ClockSkew), cancellationToken);
 
     public Task<StoredIncident> DismissAsync(string id, string reason, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
         => ChangeAsync(id, ifMatch, (i, now) => i.Dismiss(reason, actor, now), cancellationToken);

@@ -14,7 +14,7 @@ public sealed record AuthoritySubmission(string Reference, DateTimeOffset Submit
 /// submissions only): the portal's reference, the time and who submitted. That time is when the authority was notified.
 /// The same reference again is a replay, not a second submission.
 /// </summary>
-public sealed class AuthoritySubmissionService(ITableStore store, IncidentService incidents, INoticeObligations obligations, TimeProvider time)
+public sealed class AuthoritySubmissionService(ITableStore store, IncidentService incidents, INoticeObligations obligations, TimeProvider time, Microsoft.Extensions.Options.IOptions<IncidentOptions> options)
 {
     public const int MaxReferenceLength = 200;
 
@@ -27,7 +27,8 @@ public sealed class AuthoritySubmissionService(ITableStore store, IncidentServic
         var r = reference?.Trim();
         if (string.IsNullOrEmpty(r)) errors.Add("reference", "The portal's reference (or receipt number) is required.");
         else if (r.Length > MaxReferenceLength || r.Any(char.IsControl)) errors.Add("reference", $"At most {MaxReferenceLength} characters, no control characters.");
-        if (at > now) errors.Add("submittedAt", "Cannot be in the future.");
+        var skew = options.Value.ClockSkew;
+        new InstantWindow(now, skew).Check("submittedAt", submittedAt, errors);
         if (state.AwareAt is { } aware && at < aware) errors.Add("submittedAt", "Cannot precede awareness (awareAt).");
         if (note is { Length: > Incident.MaxTextLength }) errors.Add("note", $"At most {Incident.MaxTextLength} characters.");
         errors.ThrowIfAny();
@@ -53,7 +54,7 @@ public sealed class AuthoritySubmissionService(ITableStore store, IncidentServic
             {
                 incident.Record("authority-submission", [new FieldChange("authoritySubmission", null, r)],
                     note?.Trim(), StoredJson.Serialize(new { reference = r, submittedAt = Incident.Format(at), reasonsForDelay = reasonsForDelay?.Trim() }), actor, changedAt);
-                obligations.MarkSent(incident, NoticeKinds.Authority, at, r!, actor, changedAt);
+                obligations.MarkSent(incident, NoticeKinds.Authority, at, r!, actor, changedAt, skew);
                 incident.MarkNotified(actor, changedAt);
             }, cancellationToken);
         }

@@ -13,8 +13,9 @@ public interface INoticeObligations
     /// <paramref name="at"/> is late and gives no reasons (Art 33(1)).</summary>
     void EnsureReasonsForDelay(IncidentState incident, string kind, string phase, DateTimeOffset at, string? reasonsForDelay);
 
-    /// <summary>Records on the incident that a notice of <paramref name="kind"/> was given at <paramref name="at"/>.</summary>
-    void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now);
+    /// <summary>Records on the incident that a notice of <paramref name="kind"/> was given at <paramref name="at"/>, which may
+    /// be up to <paramref name="clockSkew"/> after <paramref name="now"/> when a client gave it.</summary>
+    void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default);
 
     /// <summary>When the authority notice is due under the configured regimes: the deadline the reasons-for-delay check
     /// applies (null without awareness or without an authority obligation).</summary>
@@ -37,10 +38,10 @@ public sealed class DeadlineNoticeObligations(Deadlines.DeadlineService deadline
         if (kind == NoticeKinds.Authority) deadlines.EnsureReasonsForDelay(incident, at, reasonsForDelay);
     }
 
-    public void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now)
+    public void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default)
     {
         incident.Record(SentAction, [new FieldChange("notice." + kind, null, Incident.Format(at))], "Reference: " + reference, null, actor, now);
-        deadlines.MarkNoticeSent(incident, RecipientOf(kind), at, reference, actor, now);
+        deadlines.MarkNoticeSent(incident, RecipientOf(kind), at, reference, actor, now, clockSkew: clockSkew);
     }
 
     public DateTimeOffset? AuthorityDueAt(IncidentState incident, DateTimeOffset now)

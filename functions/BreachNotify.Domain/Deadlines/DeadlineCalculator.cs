@@ -7,6 +7,10 @@ namespace BreachNotify.Domain.Deadlines;
 /// Computes each obligation's deadline for an incident at an instant. Pure: <c>now</c> is passed in.
 /// Hour periods are elapsed time on UTC instants (DST, weekends and holidays never move them); month periods are
 /// calendar months in the organisation's zone. Sources: GDPR Art 33/34; Reg (EEC, Euratom) 1182/71 Art 3.
+/// It never throws for a stored incident: incidents stored before instants were validated may hold any instant
+/// (<c>0001-01-01</c>, <see cref="DateTimeOffset.MaxValue"/>); arithmetic saturates at the ends of the calendar, local
+/// times that do not exist there are left out, and an anchor before <see cref="InstantWindow.Earliest"/> is flagged in
+/// the deadline's reason so someone corrects it.
 /// </summary>
 public static class DeadlineCalculator
 {
@@ -35,8 +39,10 @@ public static class DeadlineCalculator
     {
         var met = FindMet(state, regime.Id, o.Id);
         var basis = o.Period.IsUndueDelay ? (rules.UndueDelayTarget is null ? DeadlineBasis.UndueDelay : DeadlineBasis.InternalTarget) : DeadlineBasis.Fixed;
+        string? flag = null;
         Deadline Make(DateTimeOffset? due, DateTimeOffset? outer, DeadlineStatus status, string? reason)
-            => new(regime.Id, o.Id, o.Recipient, basis, due, outer, due is { } u ? TimeZoneInfo.ConvertTime(u, rules.TimeZone) : null, status, met?.MetAt, reason, o.Source);
+            => new(regime.Id, o.Id, o.Recipient, basis, due, outer, due is { } u ? InstantMath.InZone(u, rules.TimeZone) : null, status, met?.MetAt,
+                reason is null ? flag : flag is null ? reason : reason + " " + flag, o.Source);
 
         // The anchor instant: awareness, or the moment the anchoring obligation's notice was sent.
         DateTimeOffset? anchor;
@@ -48,16 +54,21 @@ public static class DeadlineCalculator
         }
         else
         {
-            anchor = earlier.TryGetValue(o.Anchor, out var a) && a.Status == DeadlineStatus.Met ? a.MetAt : null;
+            anchor = earlier.TryGetValue(o.Anchor, out var a) ? a.MetAt : null; // set exactly when the anchor is met
             if (anchor is null) waiting = $"Runs from the '{o.Anchor}' notice, not sent yet.";
         }
 
         DateTimeOffset? due = null, outer = null;
         if (anchor is { } start)
         {
+            if (start < InstantWindow.Earliest)
+            {
+                var what = o.Anchor is null ? "awareAt" : $"time of the '{o.Anchor}' notice";
+                flag = $"The stored {what} ({Incident.Format(start)}) is before 2000-01-01, so it cannot be right: correct it. This deadline is computed from it as stored.";
+            }
             if (o.Period.Elapsed is { } elapsed)
             {
-                due = start + elapsed;
+                due = InstantMath.Add(start, elapsed);
                 if (o.Legal) outer = HourOuterBound(start, elapsed, rules.TimeZone);
             }
             else if (o.Period.Months is { } months)
@@ -67,7 +78,7 @@ public static class DeadlineCalculator
             }
             else if (rules.UndueDelayTarget is { } target)
             {
-                due = start + target;
+                due = InstantMath.Add(start, target);
             }
         }
 
@@ -86,7 +97,7 @@ public static class DeadlineCalculator
 
     /// <summary>Due at the instant itself still counts as in time ("within 72 hours"); overdue from the next tick.</summary>
     public static DeadlineStatus StatusAt(DateTimeOffset due, TimeSpan dueSoon, DateTimeOffset now)
-        => now > due ? DeadlineStatus.Overdue : now >= due - dueSoon ? DeadlineStatus.DueSoon : DeadlineStatus.Pending;
+        => now > due ? DeadlineStatus.Overdue : now >= InstantMath.Subtract(due, dueSoon) ? DeadlineStatus.DueSoon : DeadlineStatus.Pending;
 
     private static ObligationMet? FindMet(IncidentState state, string regime, string obligation)
         => state.ObligationsMet.FirstOrDefault(m => m.Regime == regime && m.Obligation == obligation);
@@ -94,15 +105,23 @@ public static class DeadlineCalculator
     /// <summary>
     /// Reg 1182/71 Art 3(1) first subparagraph: for a period in hours, the hour during which the event occurs is not
     /// counted, so the period starts at the beginning of the next hour and ends when its last hour expires (Art 3(2)(a)).
-    /// The hour is the organisation's clock hour (it differs from the UTC hour in half-hour zones).
+    /// The hour is the organisation's clock hour (it differs from the UTC hour in half-hour zones); within a day of the
+    /// calendar's ends, where the local time may not exist, the UTC hour.
     /// </summary>
     public static DateTimeOffset HourOuterBound(DateTimeOffset anchor, TimeSpan period, TimeZoneInfo zone)
     {
-        var local = TimeZoneInfo.ConvertTime(anchor, zone);
+        var local = InstantMath.InZone(anchor, zone) ?? anchor.ToUniversalTime();
         var intoHour = new TimeSpan(0, 0, local.Minute, local.Second) + TimeSpan.FromTicks(local.Ticks % TimeSpan.TicksPerSecond);
-        var nextHour = anchor.ToUniversalTime() - intoHour + TimeSpan.FromHours(1);
-        return nextHour + period;
+        var nextHour = InstantMath.Add(InstantMath.Subtract(anchor, intoHour), TimeSpan.FromHours(1));
+        return InstantMath.Add(nextHour, period);
     }
+
+    /// <summary>
+    /// Stored data only: where calendar arithmetic would leave the calendar (months from its ends), a month counts as
+    /// 31 days, saturating.
+    /// </summary>
+    private static DateTimeOffset ApproximateMonths(DateTimeOffset anchor, int months, int extraDays)
+        => InstantMath.Add(anchor, TimeSpan.FromTicks((Math.Clamp(months, 0, 100_000) * 31L + extraDays) * TimeSpan.TicksPerDay));
 
     /// <summary>
     /// The conservative month deadline: the same local clock time on the same date <paramref name="months"/> later,
@@ -110,8 +129,15 @@ public static class DeadlineCalculator
     /// </summary>
     public static DateTimeOffset AddCalendarMonths(DateTimeOffset anchor, int months, TimeZoneInfo zone)
     {
-        var local = TimeZoneInfo.ConvertTime(anchor, zone).DateTime;
-        return FromLocal(local.AddMonths(months), zone); // AddMonths clamps to the month's last day
+        try
+        {
+            var local = TimeZoneInfo.ConvertTime(anchor, zone).DateTime;
+            return FromLocal(local.AddMonths(months), zone); // AddMonths clamps to the month's last day
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return ApproximateMonths(anchor, months, 0); // the calendar's own range check: only at its ends
+        }
     }
 
     /// <summary>
@@ -122,14 +148,21 @@ public static class DeadlineCalculator
     /// </summary>
     public static DateTimeOffset MonthOuterBound(DateTimeOffset anchor, int months, TimeZoneInfo zone)
     {
-        var lastDay = TimeZoneInfo.ConvertTime(anchor, zone).DateTime.Date.AddMonths(months);
-        lastDay = lastDay.DayOfWeek switch
+        try
         {
-            DayOfWeek.Saturday => lastDay.AddDays(2),
-            DayOfWeek.Sunday => lastDay.AddDays(1),
-            _ => lastDay,
-        };
-        return FromLocal(lastDay.AddDays(1), zone);
+            var lastDay = TimeZoneInfo.ConvertTime(anchor, zone).DateTime.Date.AddMonths(months);
+            lastDay = lastDay.DayOfWeek switch
+            {
+                DayOfWeek.Saturday => lastDay.AddDays(2),
+                DayOfWeek.Sunday => lastDay.AddDays(1),
+                _ => lastDay,
+            };
+            return FromLocal(lastDay.AddDays(1), zone);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return ApproximateMonths(anchor, months, 3);
+        }
     }
 
     /// <summary>
@@ -177,8 +210,7 @@ public static class DeadlineCalculator
         {
             var target = NextToMeet(state, r, RecipientKind.Authority);
             if (target is null || !target.RequiresReasonsForDelay) continue;
-            var d = deadlines.First(x => x.Regime == r.Id && x.Obligation == target.Id);
-            if (d.DueAt is { } due && sentAt > due) late.Add(d);
+            late.AddRange(deadlines.Where(d => d.Regime == r.Id && d.Obligation == target.Id && d.DueAt is { } due && sentAt > due));
         }
         return late;
     }

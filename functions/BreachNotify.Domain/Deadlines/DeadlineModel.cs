@@ -148,7 +148,7 @@ public sealed class DeadlineRules
 /// <summary>The computed deadline of one obligation for one incident at one instant.</summary>
 /// <param name="DueAt">The conservative deadline on which alerts are based; null while the clock has not started or the rule sets no period.</param>
 /// <param name="OuterBoundAt">The latest instant the law allows under Reg 1182/71 (legal periods only).</param>
-/// <param name="Reason">Why not-required, or why there is no due instant yet.</param>
+/// <param name="Reason">Why not-required, or why there is no due instant yet; also a warning when the stored anchor cannot be right (before 2000).</param>
 public sealed record Deadline(
     string Regime,
     string Obligation,

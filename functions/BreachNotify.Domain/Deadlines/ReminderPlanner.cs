@@ -1,4 +1,5 @@
 using System.Globalization;
+using BreachNotify.Domain.Common;
 using BreachNotify.Domain.Incidents;
 
 namespace BreachNotify.Domain.Deadlines;
@@ -37,7 +38,7 @@ public static class ReminderPlanner
         }
         var plan = new List<PlannedReminder>();
 
-        if (state.Status == IncidentStatus.Suspected && now >= state.DetectedAt + policy.SuspectedAfter)
+        if (state.Status == IncidentStatus.Suspected && now >= InstantMath.Add(state.DetectedAt, policy.SuspectedAfter))
         {
             var key = $"unconfirmed|{Stamp(state.DetectedAt)}|after-{Incident.ThresholdText(policy.SuspectedAfter)}";
             if (!done.Contains(key)) plan.Add(new PlannedReminder(key, ReminderKind.Unconfirmed, null, policy.SuspectedAfter, []));
@@ -49,7 +50,7 @@ public static class ReminderPlanner
             if (d.DueAt is not { } due || d.Status is not (DeadlineStatus.Pending or DeadlineStatus.DueSoon or DeadlineStatus.Overdue)) continue;
             var prefix = $"{d.Regime}|{d.Obligation}|{Stamp(due)}|";
             // Reached thresholds, least urgent first; the escalation is the most urgent of all.
-            var reached = thresholds.Where(t => now >= due - t).Select(t => (Key: prefix + "left-" + Incident.ThresholdText(t), Threshold: (TimeSpan?)t, Kind: ReminderKind.Reminder)).ToList();
+            var reached = thresholds.Where(t => now >= InstantMath.Subtract(due, t)).Select(t => (Key: prefix + "left-" + Incident.ThresholdText(t), Threshold: (TimeSpan?)t, Kind: ReminderKind.Reminder)).ToList();
             if (now > due) reached.Add((prefix + "overdue", null, ReminderKind.Escalation));
             if (reached.Count == 0) continue;
             var chosen = reached[^1];

@@ -111,7 +111,8 @@ public sealed class Incident
 
     public static Incident Load(IncidentState state) => new(state ?? throw new ArgumentNullException(nameof(state)));
 
-    public static Incident Report(string id, IncidentDraft draft, Actor reporter, DateTimeOffset now)
+    /// <param name="clockSkew">How far ahead of <paramref name="now"/> a client's instants may be (see <see cref="InstantWindow"/>).</param>
+    public static Incident Report(string id, IncidentDraft draft, Actor reporter, DateTimeOffset now, TimeSpan clockSkew = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(draft);
@@ -127,7 +128,11 @@ public sealed class Incident
         // Detection is the first signal; when only awareness is given it doubles as detection.
         var detected = (draft.DetectedAt ?? aware ?? now).ToUniversalTime();
         var occurred = draft.OccurredAt?.ToUniversalTime();
-        ValidateTimes(detected, aware, occurred, now, errors);
+        var window = new InstantWindow(now, clockSkew);
+        window.Check("detectedAt", draft.DetectedAt, errors);
+        window.Check("awareAt", aware, errors);
+        window.Check("occurredAt", occurred, errors);
+        ValidateOrder(detected, aware, occurred, errors);
         var customer = ValidateRole(draft.Role, draft.ControllerCustomer, errors);
         errors.ThrowIfAny();
 
@@ -168,7 +173,8 @@ public sealed class Incident
         return incident;
     }
 
-    public void Update(IncidentChanges changes, Actor actor, DateTimeOffset now)
+    /// <param name="clockSkew">How far ahead of <paramref name="now"/> a client's instants may be (see <see cref="InstantWindow"/>).</param>
+    public void Update(IncidentChanges changes, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         EnsureNotEnded("update");
@@ -204,7 +210,13 @@ public sealed class Incident
                 aware = newAware;
             }
         }
-        ValidateTimes(detected, aware, occurred, now, errors);
+        // Only the instants this request sends are checked against the window: a stored one from before the window
+        // existed must not block an unrelated change (the deadline calculator copes with it and flags it).
+        var window = new InstantWindow(now, clockSkew);
+        if (changes.DetectedAt.HasValue) window.Check("detectedAt", detected, errors);
+        if (changes.OccurredAt.HasValue) window.Check("occurredAt", occurred, errors);
+        if (changes.AwareAt.HasValue) window.Check("awareAt", changes.AwareAt.Value, errors);
+        ValidateOrder(detected, aware, occurred, errors);
         errors.ThrowIfAny();
 
         Track(list, "title", s.Title, title);
@@ -236,14 +248,16 @@ public sealed class Incident
     }
 
     /// <summary>Records awareness of a personal data breach: the 72-hour clock starts at <paramref name="awareAt"/> (Art 33(1)).</summary>
-    public void Confirm(DateTimeOffset awareAt, string? note, Actor actor, DateTimeOffset now)
+    /// <param name="clockSkew">How far ahead of <paramref name="now"/> <paramref name="awareAt"/> may be (see <see cref="InstantWindow"/>).</param>
+    public void Confirm(DateTimeOffset awareAt, string? note, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default)
     {
         now = now.ToUniversalTime();
         if (State.Status != IncidentStatus.Suspected)
             throw new InvalidStateException($"Only a suspected incident can be confirmed; this one is {State.Status.ToWire()}. To correct awareAt, PATCH it with a reason.");
         var errors = new FieldErrors();
         var aware = awareAt.ToUniversalTime();
-        ValidateTimes(State.DetectedAt, aware, State.OccurredAt, now, errors);
+        new InstantWindow(now, clockSkew).Check("awareAt", aware, errors);
+        ValidateOrder(State.DetectedAt, aware, State.OccurredAt, errors);
         var text = ValidateText(note, "note", MaxTextLength, errors);
         errors.ThrowIfAny();
         var old = State;
@@ -342,7 +356,8 @@ public sealed class Incident
     /// recipient and reference (or, without a reference, the same instant) again changes nothing.
     /// </summary>
     /// <returns>The obligations met by this call (empty when it was a repeat or nothing was left to meet).</returns>
-    public IReadOnlyList<ObligationMet> MarkNoticeSent(DeadlineRules rules, RecipientKind recipient, DateTimeOffset at, string? reference, Actor actor, DateTimeOffset now, string? regime = null)
+    /// <param name="clockSkew">How far ahead of <paramref name="now"/> <paramref name="at"/> may be (see <see cref="InstantWindow"/>).</param>
+    public IReadOnlyList<ObligationMet> MarkNoticeSent(DeadlineRules rules, RecipientKind recipient, DateTimeOffset at, string? reference, Actor actor, DateTimeOffset now, string? regime = null, TimeSpan clockSkew = default)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(actor);
@@ -350,7 +365,7 @@ public sealed class Incident
         at = at.ToUniversalTime();
         var errors = new FieldErrors();
         if (!Enum.IsDefined(recipient)) errors.Add("recipient", "Unknown recipient kind.");
-        if (at > now) errors.Add("sentAt", "Cannot be in the future.");
+        new InstantWindow(now, clockSkew).Check("sentAt", at, errors);
         var reference2 = ValidateText(reference, "reference", MaxReferenceLength, errors);
         if (regime is not null && rules.FindRegime(regime) is null) errors.Add("regime", $"Regime '{regime}' is not enabled.");
         errors.ThrowIfAny();
@@ -495,18 +510,10 @@ public sealed class Incident
         return customer;
     }
 
-    private static void ValidateTimes(DateTimeOffset detected, DateTimeOffset? aware, DateTimeOffset? occurred, DateTimeOffset now, FieldErrors errors)
+    /// <summary>How the instants relate; each one's window is checked by the caller (<see cref="InstantWindow"/>).</summary>
+    private static void ValidateOrder(DateTimeOffset detected, DateTimeOffset? aware, DateTimeOffset? occurred, FieldErrors errors)
     {
-        if (detected > now) errors.Add("detectedAt", "Cannot be in the future.");
-        if (aware is { } a)
-        {
-            if (a > now) errors.Add("awareAt", "Cannot be in the future.");
-            if (a < detected) errors.Add("awareAt", "Awareness cannot precede detection (detectedAt is the first signal).");
-        }
-        if (occurred is { } o)
-        {
-            if (o > now) errors.Add("occurredAt", "Cannot be in the future.");
-            if (o > detected) errors.Add("occurredAt", "The breach cannot occur after it was detected.");
-        }
+        if (aware is { } a && a < detected) errors.Add("awareAt", "Awareness cannot precede detection (detectedAt is the first signal).");
+        if (occurred is { } o && o > detected) errors.Add("occurredAt", "The breach cannot occur after it was detected.");
     }
 }

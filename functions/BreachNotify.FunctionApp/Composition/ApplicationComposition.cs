@@ -6,6 +6,8 @@ public static class ApplicationComposition
 {
     public static IServiceCollection AddBreachNotifyApplication(this IServiceCollection services)
     {
+        services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.SectionName)
+            .Validate(o => !o.Validate().Any(), "Incidents:ClockSkew must be between 0s and 60m.").ValidateOnStart();
         services.AddSingleton<IncidentRepository>();
         services.AddSingleton<IncidentService>();
         services.AddHostedService<StoreInitializer>();

@@ -11,6 +11,8 @@ public static class FunctionAppComposition
     /// <summary>Everything the functions need, the same in both hosting modes.</summary>
     public static IServiceCollection AddBreachNotify(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
     {
+        // First: every options class below reads its durations through it (24h, PT24H; 24:00:00 refused).
+        services.AddUnambiguousDurations(configuration);
         services.AddSingleton(mode);
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));

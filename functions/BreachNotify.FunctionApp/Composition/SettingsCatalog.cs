@@ -162,6 +162,9 @@ public static class SettingsCatalog
         new("SendGrid:RateLimitMaxWait", AzureProvisioning.Default, SettingSource.Options, "longest wait for X-RateLimit-Reset after a 429"),
         new("SendGrid:RateLimitMaxRetries", AzureProvisioning.Default, SettingSource.Options, "429s one send may wait out"),
 
+        // Incidents (issue 13): instants a client sends
+        new("Incidents:ClockSkew", AzureProvisioning.Default, SettingSource.Options, "how far ahead of the server's clock a client-sent instant may be"),
+
         // Deadlines (issue 4): docs/deadlines.md
         new("Deadlines:EnabledRegimes:{n}", AzureProvisioning.Default, SettingSource.Options, "regimes that count (default gdpr)"),
         new("Deadlines:Regimes:{id}:Name", AzureProvisioning.Default, SettingSource.Options, "a configured regime's name"),

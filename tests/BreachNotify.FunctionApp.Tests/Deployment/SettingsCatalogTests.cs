@@ -28,13 +28,21 @@ public sealed partial class SettingsCatalogTests
     public static Dictionary<string, string> OptionsKeys()
     {
         var keys = new Dictionary<string, string>();
+        foreach (var s in OptionsSettings()) keys[Normal(s.Key)] = $"{s.Key} ({s.Owner.Name})";
+        return keys;
+    }
+
+    /// <summary>One bindable setting of an options class: its key (with placeholders), the scalar type it binds to, the class.</summary>
+    public sealed record OptionsSetting(string Key, Type Type, Type Owner);
+
+    public static IEnumerable<OptionsSetting> OptionsSettings()
+    {
         foreach (var type in AppAssemblies().SelectMany(a => a.GetTypes()))
         {
             var field = type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static);
             if (field is not { IsLiteral: true } || field.FieldType != typeof(string)) continue;
-            foreach (var k in KeysOf(type, (string)field.GetRawConstantValue()!, 0)) keys[Normal(k)] = $"{k} ({type.Name})";
+            foreach (var (k, t) in KeysOf(type, (string)field.GetRawConstantValue()!, 0)) yield return new OptionsSetting(k, t, type);
         }
-        return keys;
     }
 
     private static bool IsScalar(Type t) => t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(TimeSpan)
@@ -42,7 +50,7 @@ public sealed partial class SettingsCatalogTests
 
     // What Microsoft.Extensions.Configuration.Binder binds: public settable properties, scalars, lists (index keys),
     // string-keyed dictionaries, and nested classes. Types from outside the app (e.g. a TimeProvider) are not bound.
-    private static IEnumerable<string> KeysOf(Type type, string prefix, int depth)
+    private static IEnumerable<(string Key, Type Type)> KeysOf(Type type, string prefix, int depth)
     {
         if (depth > 6) throw new InvalidOperationException("Options nest too deep: " + prefix);
         foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -52,10 +60,10 @@ public sealed partial class SettingsCatalogTests
         }
     }
 
-    private static IEnumerable<string> KeysOfValue(Type type, string key, int depth)
+    private static IEnumerable<(string Key, Type Type)> KeysOfValue(Type type, string key, int depth)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
-        if (IsScalar(t)) return [key];
+        if (IsScalar(t)) return [(key, t)];
         var dict = t.GetInterfaces().Append(t).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
         if (dict is not null && dict.GetGenericArguments()[0] == typeof(string)) return KeysOfValue(dict.GetGenericArguments()[1], key + ":{key}", depth + 1);
         var element = t.IsArray ? t.GetElementType() : t.GetInterfaces().Append(t).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];

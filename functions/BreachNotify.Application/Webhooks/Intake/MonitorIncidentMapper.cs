@@ -3,6 +3,7 @@ using System.Text.Json;
 using BreachNotify.Application.Common;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Application.Storage;
+using BreachNotify.Domain.Common;
 using BreachNotify.Domain.Incidents;
 using Microsoft.Extensions.Logging;
 
@@ -245,8 +246,9 @@ public sealed partial class MonitorIncidentMapper(
             Title = alert.Title,
             Description = Describe(alert),
             Source = SourceOf(alert),
-            // A sender's clock may run ahead of ours; detection cannot be in the future.
-            DetectedAt = alert.DetectedAt <= time.GetUtcNow() ? alert.DetectedAt : time.GetUtcNow(),
+            // A sender's clock may run ahead of ours (detection cannot be in the future), and a time before 2000 is a
+            // sender's placeholder (the Unix epoch...) that incidents refuse: both become the time we received it.
+            DetectedAt = alert.DetectedAt <= time.GetUtcNow() && alert.DetectedAt >= InstantWindow.Earliest ? alert.DetectedAt : time.GetUtcNow(),
             Note = previousIncidentId is null
                 ? $"Opened from a {alert.Source} alert. A monitor detects; confirm the breach (awareAt) once a person has established it."
                 : $"Opened from a {alert.Source} alert that fired again after incident {previousIncidentId} was finished.",

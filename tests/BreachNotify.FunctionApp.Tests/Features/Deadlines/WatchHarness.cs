@@ -38,7 +38,7 @@ public sealed class WatchHarness : IDisposable
         Email = email;
         Store = new SqliteTableStore(databasePath, clock);
         Repository = new IncidentRepository(Store);
-        Incidents = new IncidentService(Repository, Store, clock, NullLogger<IncidentService>.Instance);
+        Incidents = new IncidentService(Repository, Store, clock, Options.Create(new IncidentOptions()), NullLogger<IncidentService>.Instance);
         var options = new DeadlineOptions();
         configure?.Invoke(options);
         var org = Options.Create(new OrganisationOptions { Dpo = new DpoOptions { Email = "dpo@example.com" } });

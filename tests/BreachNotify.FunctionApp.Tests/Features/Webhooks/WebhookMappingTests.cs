@@ -170,6 +170,18 @@ public sealed class WebhookMappingTests : IDisposable
         Assert.Equal(incident.GetProperty("timeline").GetArrayLength(), (await _hooks.IncidentAsync("generic", "dlp-17")).GetProperty("timeline").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("1970-01-01T00:00:00Z")] // a sender's placeholder (Unix epoch)
+    [InlineData("1999-12-31T23:59:59.9999999Z")]
+    public async Task A_detection_time_before_2000_opens_the_incident_at_receipt(string occurredAt)
+    {
+        // Incidents refuse instants before 2000; a monitor's placeholder must not leave its alert unmapped forever.
+        await _hooks.DeliverAsync(_hooks.Signed("generic", Generic("e1", "triggered", occurredAt: occurredAt)));
+        var incident = await _hooks.IncidentAsync("generic", "dlp-17");
+        Assert.Equal(WebhookTestClient.Now, incident.GetProperty("detectedAt").GetDateTimeOffset());
+        Assert.Equal("suspected", incident.GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task Link_claimed_before_a_crash_is_completed_with_the_claimed_id()
     {
