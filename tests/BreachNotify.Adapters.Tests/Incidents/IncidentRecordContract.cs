@@ -49,6 +49,16 @@ public abstract class IncidentRecordContract
         return app.Service.ChangeAsync(id, null, (i, now) => i.Record("note-added", [new("ticket", null, note)], note, details, Dpo, now));
     }
 
+    /// <summary>Starts writer A until its <paramref name="held"/> write, runs writer B to the end, then lets A's write land.</summary>
+    private static async Task HeldUntilOtherDoneAsync(GatedTableStore.Gate held, Func<Task> writerA, Func<Task> writerB)
+    {
+        var a = writerA();
+        await held.Reached.WaitAsync(GateTimeout);
+        await writerB();
+        held.Release();
+        await a;
+    }
+
     private static string RowKey(long sequence) => "t" + sequence.ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<string> ReportWithHistoryAsync(Instance app)
@@ -146,12 +156,7 @@ public abstract class IncidentRecordContract
         var id = await ReportAsync(a);
 
         // A has loaded the incident and built its entry on entry 1; its save is held until B's change landed.
-        var held = a.Store.HoldNextWrite(IncidentRepository.Table, id);
-        var writerA = NoteAsync(a, id, "from A");
-        await held.Reached.WaitAsync(GateTimeout);
-        await NoteAsync(b, id, "from B");
-        held.Release();
-        await writerA;
+        await HeldUntilOtherDoneAsync(a.Store.HoldNextWrite(IncidentRepository.Table, id), () => NoteAsync(a, id, "from A"), () => NoteAsync(b, id, "from B"));
 
         var audit = await b.Service.AuditAsync(id);
         Assert.True(audit.Verification.Valid, audit.Verification.FirstInvalid?.Reason);
@@ -182,12 +187,9 @@ public abstract class IncidentRecordContract
         var id = await ReportAsync(a);
 
         // A confirms (version 2); its index writes are held while B dismisses (version 3) and writes its own.
-        var held = a.Store.HoldNextWrite(IncidentRepository.IndexTable);
-        var writerA = a.Service.ConfirmAsync(id, _clock.GetUtcNow().AddMinutes(-10), null, null, Reporter);
-        await held.Reached.WaitAsync(GateTimeout);
-        await b.Service.DismissAsync(id, "test data only", null, Dpo);
-        held.Release();
-        await writerA;
+        await HeldUntilOtherDoneAsync(a.Store.HoldNextWrite(IncidentRepository.IndexTable),
+            () => a.Service.ConfirmAsync(id, _clock.GetUtcNow().AddMinutes(-10), null, null, Reporter),
+            () => b.Service.DismissAsync(id, "test data only", null, Dpo));
 
         await AssertIndexMatchesStateAsync(a, id);
         Assert.Equal(IncidentStatus.Dismissed, (await a.Repository.GetAsync(id)).Incident.Status);
@@ -201,12 +203,9 @@ public abstract class IncidentRecordContract
         var id = await ReportAsync(a);
 
         // A's "all" row lands before B's, but its "open" row is held until B has dismissed and removed it.
-        var held = a.Store.HoldNextWrite(IncidentRepository.IndexTable, IncidentRepository.OpenPartition);
-        var writerA = a.Service.ConfirmAsync(id, _clock.GetUtcNow().AddMinutes(-10), null, null, Reporter);
-        await held.Reached.WaitAsync(GateTimeout);
-        await b.Service.DismissAsync(id, "test data only", null, Dpo);
-        held.Release();
-        await writerA;
+        await HeldUntilOtherDoneAsync(a.Store.HoldNextWrite(IncidentRepository.IndexTable, IncidentRepository.OpenPartition),
+            () => a.Service.ConfirmAsync(id, _clock.GetUtcNow().AddMinutes(-10), null, null, Reporter),
+            () => b.Service.DismissAsync(id, "test data only", null, Dpo));
 
         await AssertIndexMatchesStateAsync(b, id);
     }
@@ -218,12 +217,9 @@ public abstract class IncidentRecordContract
         var b = await StartAsync();
         var id = await ReportAsync(a, "First title");
 
-        var held = a.Store.HoldNextWrite(IncidentRepository.IndexTable);
-        var writerA = a.Service.UpdateAsync(id, new IncidentChanges { Title = Optional<string>.Of("Title from A") }, null, null, Reporter);
-        await held.Reached.WaitAsync(GateTimeout);
-        await b.Service.UpdateAsync(id, new IncidentChanges { Title = Optional<string>.Of("Title from B") }, null, null, Reporter);
-        held.Release();
-        await writerA;
+        await HeldUntilOtherDoneAsync(a.Store.HoldNextWrite(IncidentRepository.IndexTable),
+            () => a.Service.UpdateAsync(id, new IncidentChanges { Title = Optional<string>.Of("Title from A") }, null, null, Reporter),
+            () => b.Service.UpdateAsync(id, new IncidentChanges { Title = Optional<string>.Of("Title from B") }, null, null, Reporter));
 
         await AssertIndexMatchesStateAsync(a, id);
         Assert.Equal("Title from B", (await a.Repository.GetAsync(id)).Incident.State.Title);
