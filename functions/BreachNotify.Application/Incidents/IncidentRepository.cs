@@ -112,7 +112,7 @@ public sealed class IncidentRepository(ITableStore store)
             throw new ConcurrencyConflictException($"Incident '{incident.Id}' was changed concurrently.", ex);
         }
 
-        await UpdateIndexAsync(incident.State, cancellationToken);
+        await UpdateIndexAsync(incident.State, isNew: expectedETag is null, cancellationToken);
         return etags[0]!;
     }
 
@@ -121,43 +121,64 @@ public sealed class IncidentRepository(ITableStore store)
     /// incident at once may run this in any order; each row keeps the highest version written (the version is the
     /// timeline count, which every save increases), so the index converges on the newest state whichever lands last.
     /// </summary>
-    private async Task UpdateIndexAsync(IncidentState s, CancellationToken cancellationToken)
+    /// <param name="isNew">The incident was just created: its rows are inserted straight away (only a newer version could be there).</param>
+    private async Task UpdateIndexAsync(IncidentState s, bool isNew, CancellationToken cancellationToken)
     {
         var version = s.TimelineCount;
         // A newer version in the "all" row means a newer change committed and writes (or wrote) both rows itself.
-        if (!await WriteIfNewerAsync(Summary(s, AllPartition, AllRowKey(s), version), version, cancellationToken)) return;
+        if (await WriteIfNewerAsync(Summary(s, AllPartition, AllRowKey(s), version), version, isNew, cancellationToken) == IndexWrite.Skipped) return;
         if (!s.Status.IsOpen())
         {
             // Closing and dismissing are final: no later version is open, so the row can go unconditionally.
             await store.DeleteAsync(IndexTable, OpenPartition, s.Id, null, cancellationToken);
             return;
         }
-        await WriteIfNewerAsync(Summary(s, OpenPartition, s.Id, version), version, cancellationToken);
-        // A change that ended the incident may have removed the open row just before this write put it back. Its state
-        // committed before its removal, so reading the state now tells: an ended incident leaves the open partition.
+        // Only an insert can bring back a row that a change ending the incident has just removed (replacing needs the
+        // row to be there). That change's state committed before its removal, so reading the state now tells: an ended
+        // incident leaves the open partition.
+        if (await WriteIfNewerAsync(Summary(s, OpenPartition, s.Id, version), version, isNew, cancellationToken) != IndexWrite.Inserted) return;
         var current = await store.GetAsync(Table, s.Id, StateRow, cancellationToken);
         if (current is not null && IncidentStatusExtensions.TryParse(current.GetString("Status"), out var now) && !now.IsOpen())
             await store.DeleteAsync(IndexTable, OpenPartition, s.Id, null, cancellationToken);
     }
 
+    private enum IndexWrite { Skipped, Replaced, Inserted }
+
     /// <summary>
     /// Writes an index row unless the stored one has a higher version: read, then replace under the read ETag (or
-    /// insert when missing), again after a conflict. False when a newer version was there.
+    /// insert when missing), again after a conflict. Skipped when a newer version was there. With
+    /// <paramref name="insertFirst"/> the insert is tried before reading, for rows that normally do not exist yet.
     /// </summary>
-    private async Task<bool> WriteIfNewerAsync(TableEntity row, long version, CancellationToken cancellationToken)
+    private async Task<IndexWrite> WriteIfNewerAsync(TableEntity row, long version, bool insertFirst, CancellationToken cancellationToken)
     {
+        if (insertFirst)
+        {
+            try
+            {
+                await store.AddAsync(IndexTable, row, cancellationToken);
+                return IndexWrite.Inserted;
+            }
+            catch (EntityAlreadyExistsException)
+            {
+                // A newer change wrote it already: compare versions below.
+            }
+        }
         // Each conflict means another writer's row landed; a writer gives up once a newer one is there, so this ends
         // after at most one round per concurrent writer. The bound only guards against a store that breaks its contract.
         for (var attempt = 0; attempt < MaxIndexAttempts; attempt++)
         {
             var existing = await store.GetAsync(IndexTable, row.PartitionKey, row.RowKey, cancellationToken);
             // Rows written before versions existed have none: any versioned write replaces them.
-            if (existing is not null && (existing.GetInt64("Version") ?? 0) > version) return false;
+            if (existing is not null && (existing.GetInt64("Version") ?? 0) > version) return IndexWrite.Skipped;
             try
             {
-                if (existing is null) await store.AddAsync(IndexTable, row, cancellationToken);
-                else await store.UpdateAsync(IndexTable, row, existing.ETag!, cancellationToken);
-                return true;
+                if (existing is not null)
+                {
+                    await store.UpdateAsync(IndexTable, row, existing.ETag!, cancellationToken);
+                    return IndexWrite.Replaced;
+                }
+                await store.AddAsync(IndexTable, row, cancellationToken);
+                return IndexWrite.Inserted;
             }
             catch (Exception ex) when (ex is ConcurrencyConflictException or EntityAlreadyExistsException or EntityNotFoundException)
             {
