@@ -115,8 +115,7 @@ public sealed partial class IncidentService(
         var record = await repository.GetRecordAsync(id, cancellationToken);
         var s = record.Stored.Incident.State;
         var verification = TimelineChain.Verify(s.Id, record.Timeline, s.TimelineCount, s.TimelineHead, s.LegacyTimelineEntries);
-        if (verification is { Valid: false, FirstInvalid: { } broken } && verification.LegacyEntries == 0)
-            LogChainBroken(s.Id, broken.Sequence);
+        if (verification is { Broken: true, FirstInvalid: { } broken }) LogChainBroken(s.Id, broken.Sequence);
         return new TimelineAudit(s.Id, record.Timeline, verification);
     }
 

@@ -137,10 +137,10 @@ public static class TimelineChain
             broken = new ChainBreak(entries.Count, "The last entry's hash differs from the head recorded with the incident: the chain was rewritten.");
         if (broken is null && legacy > 0)
         {
-            return new ChainVerification(genesis, head, false, legacy,
+            return new ChainVerification(genesis, head, false, false, legacy,
                 new ChainBreak(1, $"Entries 1–{legacy} were recorded before the timeline was hash-chained: their content cannot be verified."));
         }
-        return new ChainVerification(genesis, head, broken is null, legacy, broken);
+        return new ChainVerification(genesis, head, broken is null, broken is not null, legacy, broken);
     }
 
     /// <summary>RFC 8785 string and literal output (only what a timeline entry needs: strings, null, integers).</summary>
@@ -212,6 +212,7 @@ public sealed record ChainBreak(long Sequence, string Reason);
 /// <summary>
 /// The result of <see cref="TimelineChain.Verify"/>. <see cref="Valid"/> only when every entry carries a hash that
 /// matches, no entry is missing and the head equals the one recorded with the incident; entries recorded before
-/// hashing make it false (<see cref="FirstInvalid"/> says so), never silently valid.
+/// hashing make it false (<see cref="FirstInvalid"/> says so), never silently valid. <see cref="Broken"/> when the
+/// stored record contradicts its chain (then <see cref="FirstInvalid"/> names where), as opposed to being unverifiable.
 /// </summary>
-public sealed record ChainVerification(string Genesis, string? HeadHash, bool Valid, long LegacyEntries, ChainBreak? FirstInvalid);
+public sealed record ChainVerification(string Genesis, string? HeadHash, bool Valid, bool Broken, long LegacyEntries, ChainBreak? FirstInvalid);

@@ -250,6 +250,7 @@ public abstract class IncidentRecordContract
 
         var legacy = await app.Service.AuditAsync(id);
         Assert.False(legacy.Verification.Valid);
+        Assert.False(legacy.Verification.Broken);
         Assert.Equal(4, legacy.Verification.LegacyEntries);
         Assert.Equal(1, legacy.Verification.FirstInvalid!.Sequence);
         Assert.All(legacy.Entries, e => Assert.Null(e.Hash));

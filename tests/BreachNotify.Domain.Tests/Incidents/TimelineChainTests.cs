@@ -104,6 +104,7 @@ public sealed class TimelineChainTests
         Assert.Equal(previous, i.State.TimelineHead);
         var v = Verify(i, entries);
         Assert.True(v.Valid);
+        Assert.False(v.Broken);
         Assert.Null(v.FirstInvalid);
         Assert.Equal(previous, v.HeadHash);
         Assert.Equal(0, v.LegacyEntries);
@@ -129,6 +130,7 @@ public sealed class TimelineChainTests
         entries[2] = entries[2] with { Note = "checked the logs (edited)" };
         var v = Verify(i, entries);
         Assert.False(v.Valid);
+        Assert.True(v.Broken);
         Assert.Equal(3, v.FirstInvalid!.Sequence);
 
         // Recomputing the edited entry's own hash moves the break to the next entry; recomputing every later hash
@@ -187,6 +189,7 @@ public sealed class TimelineChainTests
 
         var unsealed = TimelineChain.Verify(i.Id, legacy, 3, legacyHead, 3);
         Assert.False(unsealed.Valid);
+        Assert.False(unsealed.Broken);
         Assert.Equal(3, unsealed.LegacyEntries);
         Assert.Equal(1, unsealed.FirstInvalid!.Sequence);
         Assert.Contains("before the timeline was hash-chained", unsealed.FirstInvalid.Reason, StringComparison.Ordinal);
@@ -205,6 +208,7 @@ public sealed class TimelineChainTests
         // An edit of a legacy entry after the seal shows at the first chained entry.
         all[1] = all[1] with { Note = "rewritten" };
         var edited = TimelineChain.Verify(i.Id, all, 4, later.State.TimelineHead, 3);
+        Assert.True(edited.Broken);
         Assert.Equal(4, edited.FirstInvalid!.Sequence);
         Assert.Contains("does not match", edited.FirstInvalid.Reason, StringComparison.Ordinal);
 

@@ -116,13 +116,17 @@ public sealed record AuditEntryResponse(long Sequence, string At, string Actor, 
 
 public sealed record ChainBreakResponse(long Sequence, string Reason);
 
-/// <summary>GET /api/incidents/{id}/audit: the timeline, its head hash and whether its chain holds.</summary>
+/// <summary>
+/// GET /api/incidents/{id}/audit: the timeline, its head hash and whether its chain holds; <c>broken</c> when the stored
+/// record contradicts the chain (not merely unverifiable legacy entries).
+/// </summary>
 public sealed record IncidentAuditResponse(
     string IncidentId,
     string Genesis,
     IReadOnlyList<AuditEntryResponse> Entries,
     string? HeadHash,
     bool Valid,
+    bool Broken,
     ChainBreakResponse? FirstInvalid,
     long LegacyEntries)
 {
@@ -132,6 +136,6 @@ public sealed record IncidentAuditResponse(
         var entries = audit.Entries.Select(e => new AuditEntryResponse(e.Sequence, TimelineChain.FormatInstant(e.At), e.Actor, e.ActorRole, e.Action,
             e.Changes ?? [], e.Note, e.Details, e.Hash)).ToList();
         var broken = v.FirstInvalid is { } b ? new ChainBreakResponse(b.Sequence, b.Reason) : null;
-        return new IncidentAuditResponse(audit.IncidentId, v.Genesis, entries, v.HeadHash, v.Valid, broken, v.LegacyEntries);
+        return new IncidentAuditResponse(audit.IncidentId, v.Genesis, entries, v.HeadHash, v.Valid, v.Broken, broken, v.LegacyEntries);
     }
 }

@@ -50,6 +50,7 @@ public sealed partial class AuditEndpointTests : IDisposable
         var incident = await Body(await _factory.Viewer().GetAsync($"/api/incidents/{id}"), HttpStatusCode.OK);
 
         Assert.True(audit.GetProperty("valid").GetBoolean(), audit.GetProperty("firstInvalid").ToString());
+        Assert.False(audit.GetProperty("broken").GetBoolean());
         Assert.Equal(JsonValueKind.Null, audit.GetProperty("firstInvalid").ValueKind);
         Assert.Equal(0, audit.GetProperty("legacyEntries").GetInt64());
         Assert.Equal(id, audit.GetProperty("incidentId").GetString());
@@ -98,6 +99,7 @@ public sealed partial class AuditEndpointTests : IDisposable
 
         var (audit, _) = await AuditAsync(id);
         Assert.False(audit.GetProperty("valid").GetBoolean());
+        Assert.True(audit.GetProperty("broken").GetBoolean());
         var broken = audit.GetProperty("firstInvalid");
         Assert.Equal(3, broken.GetProperty("sequence").GetInt64());
         Assert.False(string.IsNullOrWhiteSpace(broken.GetProperty("reason").GetString()));

@@ -357,8 +357,7 @@ function timelineCard(i, base) {
 
 /** The timeline's hash chain as GET …/audit checked it: intact, broken (at which entry and why) or recorded before chaining. */
 function chainView(a, list) {
-  const legacyOnly = !a.valid && a.legacyEntries > 0 && a.firstInvalid?.sequence === 1 && a.entries[0]?.hash === null;
-  const state = a.valid ? 'valid' : legacyOnly ? 'legacy' : 'broken';
+  const state = a.valid ? 'valid' : a.broken ? 'broken' : 'legacy';
   const verdict = {
     valid: h('p', { class: 'ok' }, `Record intact: all ${a.entries.length} entries are hash-chained and verified.`),
     legacy: h('p', { class: 'warn' }, 'Not verifiable: ', a.firstInvalid?.reason),
