@@ -1,5 +1,5 @@
 // Starts the built function app standalone on a free loopback port with its own SQLite file, outbox and API keys.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -87,6 +87,23 @@ export async function startApp() {
       let body = text;
       try { body = JSON.parse(text); } catch { /* not JSON */ }
       return { status: res.status, body, headers: res.headers };
+    },
+    /**
+     * Rewrites text inside one stored entity directly in the app's SQLite file, behind the API's back (as someone with
+     * access to the database could). Node 20 has no SQLite module: Python's standard sqlite3 does it. Returns rows changed.
+     */
+    editStored(table, partitionKey, rowKey, from, to) {
+      const script = [
+        'import sqlite3, sys',
+        'db, tbl, pk, rk, old, new = sys.argv[1:]',
+        'c = sqlite3.connect(db, timeout=30)',
+        'n = c.execute("UPDATE entities SET props = replace(props, ?, ?) WHERE tbl = ? AND pk = ? AND rk = ? AND instr(props, ?) > 0", (old, new, tbl, pk, rk, old)).rowcount',
+        'c.commit()',
+        'print(n)',
+      ].join('\n');
+      const r = spawnSync('python3', ['-c', script, env.Storage__Sqlite__Path, table, partitionKey, rowKey, from, to], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`editing the database failed: ${r.stderr}`);
+      return Number(r.stdout.trim());
     },
     async stop() {
       if (child.exitCode === null) {

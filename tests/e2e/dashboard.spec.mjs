@@ -248,6 +248,33 @@ describe('dashboard', { timeout: 300_000 }, () => {
     await shot('04-detail-phone', 390);
   });
 
+  it('shows the record\'s head hash and that its chain holds, and names an entry altered in the database', async () => {
+    const panel = page.locator('[data-panel="timeline"]');
+    await page.goto(`${app.baseUrl}/api/ui/#/incident/${state.id}`);
+    await page.reload();
+    await panel.locator('[data-chain="valid"]').waitFor();
+    const audit = (await app.api('viewer', `incidents/${state.id}/audit`)).body;
+    assert.equal(audit.valid, true);
+    assert.equal(await panel.locator('[data-head-hash]').textContent(), audit.headHash);
+    assert.match(await panel.locator('[data-chain="valid"] .ok').textContent(), new RegExp(`all ${audit.entries.length} entries`));
+
+    // Behind the app's back: the title recorded in entry 1 rewritten in the SQLite file.
+    assert.equal(app.editStored('Incidents', state.id, 't0000000001', 'Laptop stolen from car', 'Laptop lost in a car'), 1);
+    try {
+      await page.reload();
+      const broken = panel.locator('[data-chain="broken"]');
+      await broken.waitFor();
+      assert.match(await broken.locator('[role="alert"]').textContent(), /breaks at entry 1\b/);
+      await panel.locator('.timeline > li.chain-break[data-sequence="1"]').waitFor();
+      assert.equal(await panel.locator('.timeline > li.chain-break').count(), 1);
+      await shot('04-timeline-altered');
+    } finally {
+      assert.equal(app.editStored('Incidents', state.id, 't0000000001', 'Laptop lost in a car', 'Laptop stolen from car'), 1);
+    }
+    await page.reload();
+    await panel.locator('[data-chain="valid"]').waitFor();
+  });
+
   it('uploads recipients and shows the import report', async t => {
     if (!await capability(t, 'recipients', 'dpo', `incidents/${state.id}/recipients`)) {
       await page.locator('[data-panel="recipients"] .unavailable').waitFor();

@@ -8,8 +8,10 @@ namespace BreachNotify.Application.Incidents;
 /// <summary>
 /// Stores incidents in Table-storage shape. Partition = incident id, holding the state ("incident") and
 /// its timeline ("t0000000001", ...), so a change and its timeline entries are written in one atomic
-/// transaction guarded by the state's ETag. Lists read the index table (newest first, and an "open"
-/// partition for the deadline watch), which is kept by idempotent upserts right after each save.
+/// transaction guarded by the state's ETag; the state carries the timeline's head hash, so each entry chains from
+/// the entry actually before it (<see cref="TimelineChain"/>). Lists read the index table (newest first, and an
+/// "open" partition for the deadline watch), written right after each save by conditional writes that carry the
+/// incident's version (its timeline count), so that concurrent changes converge on the newest.
 /// </summary>
 public sealed class IncidentRepository(ITableStore store)
 {
@@ -32,6 +34,13 @@ public sealed class IncidentRepository(ITableStore store)
         var e = await store.GetAsync(Table, id, StateRow, cancellationToken);
         if (e is null) return null;
         var state = StoredJson.Deserialize<IncidentState>(e.GetString("Data")!);
+        if (state.TimelineHead is null && state.TimelineCount > 0)
+        {
+            // Stored before the timeline was chained: chain the entries as they are now (flagged as legacy, never
+            // verified). The next change stores this head with the state, so later edits of them break the chain.
+            var legacy = await GetTimelineAsync(id, cancellationToken);
+            state = state with { TimelineHead = TimelineChain.LegacyHead(id, legacy), LegacyTimelineEntries = state.TimelineCount };
+        }
         return new StoredIncident(Incident.Load(state), e.ETag!);
     }
 
@@ -45,6 +54,24 @@ public sealed class IncidentRepository(ITableStore store)
             list.Add(StoredJson.Deserialize<TimelineEntry>(e.GetString("Data")!));
         return list;
     }
+
+    /// <summary>
+    /// The incident's state and timeline as of one moment: the timeline is read between two reads of the state, and
+    /// again until both state reads agree (entries are only ever written together with a new state).
+    /// </summary>
+    public async Task<IncidentRecord> GetRecordAsync(string id, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = await GetAsync(id, cancellationToken);
+            var timeline = await GetTimelineAsync(id, cancellationToken);
+            var after = await GetAsync(id, cancellationToken);
+            if (string.Equals(before.ETag, after.ETag, StringComparison.Ordinal) || attempt == MaxSnapshotAttempts)
+                return new IncidentRecord(before, timeline);
+        }
+    }
+
+    private const int MaxSnapshotAttempts = 5;
 
     /// <summary>
     /// Writes the state and the new timeline entries atomically. <paramref name="expectedETag"/> null means a new
@@ -85,22 +112,87 @@ public sealed class IncidentRepository(ITableStore store)
             throw new ConcurrencyConflictException($"Incident '{incident.Id}' was changed concurrently.", ex);
         }
 
-        await UpdateIndexAsync(incident.State, cancellationToken);
+        await UpdateIndexAsync(incident.State, isNew: expectedETag is null, cancellationToken);
         return etags[0]!;
     }
 
-    private async Task UpdateIndexAsync(IncidentState s, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the index rows up to <paramref name="s"/>, unless a newer change already did. Two instances changing one
+    /// incident at once may run this in any order; each row keeps the highest version written (the version is the
+    /// timeline count, which every save increases), so the index converges on the newest state whichever lands last.
+    /// </summary>
+    /// <param name="isNew">The incident was just created: its rows are inserted straight away (only a newer version could be there).</param>
+    private async Task UpdateIndexAsync(IncidentState s, bool isNew, CancellationToken cancellationToken)
     {
-        var summary = Summary(s, AllPartition, AllRowKey(s));
-        await store.UpsertAsync(IndexTable, summary, cancellationToken);
-        if (s.Status.IsOpen())
-            await store.UpsertAsync(IndexTable, Summary(s, OpenPartition, s.Id), cancellationToken);
-        else
+        var version = s.TimelineCount;
+        // A newer version in the "all" row means a newer change committed and writes (or wrote) both rows itself.
+        if (await WriteIfNewerAsync(Summary(s, AllPartition, AllRowKey(s), version), version, isNew, cancellationToken) == IndexWrite.Skipped) return;
+        if (!s.Status.IsOpen())
+        {
+            // Closing and dismissing are final: no later version is open, so the row can go unconditionally.
+            await store.DeleteAsync(IndexTable, OpenPartition, s.Id, null, cancellationToken);
+            return;
+        }
+        // Only an insert can bring back a row that a change ending the incident has just removed (replacing needs the
+        // row to be there). That change's state committed before its removal, so reading the state now tells: an ended
+        // incident leaves the open partition.
+        if (await WriteIfNewerAsync(Summary(s, OpenPartition, s.Id, version), version, isNew, cancellationToken) != IndexWrite.Inserted) return;
+        var current = await store.GetAsync(Table, s.Id, StateRow, cancellationToken);
+        if (current is not null && IncidentStatusExtensions.TryParse(current.GetString("Status"), out var now) && !now.IsOpen())
             await store.DeleteAsync(IndexTable, OpenPartition, s.Id, null, cancellationToken);
     }
 
-    private static TableEntity Summary(IncidentState s, string pk, string rk) => new(pk, rk)
+    private enum IndexWrite { Skipped, Replaced, Inserted }
+
+    /// <summary>
+    /// Writes an index row unless the stored one has a higher version: read, then replace under the read ETag (or
+    /// insert when missing), again after a conflict. Skipped when a newer version was there. With
+    /// <paramref name="insertFirst"/> the insert is tried before reading, for rows that normally do not exist yet.
+    /// </summary>
+    private async Task<IndexWrite> WriteIfNewerAsync(TableEntity row, long version, bool insertFirst, CancellationToken cancellationToken)
     {
+        if (insertFirst)
+        {
+            try
+            {
+                await store.AddAsync(IndexTable, row, cancellationToken);
+                return IndexWrite.Inserted;
+            }
+            catch (EntityAlreadyExistsException)
+            {
+                // A newer change wrote it already: compare versions below.
+            }
+        }
+        // Each conflict means another writer's row landed; a writer gives up once a newer one is there, so this ends
+        // after at most one round per concurrent writer. The bound only guards against a store that breaks its contract.
+        for (var attempt = 0; attempt < MaxIndexAttempts; attempt++)
+        {
+            var existing = await store.GetAsync(IndexTable, row.PartitionKey, row.RowKey, cancellationToken);
+            // Rows written before versions existed have none: any versioned write replaces them.
+            if (existing is not null && (existing.GetInt64("Version") ?? 0) > version) return IndexWrite.Skipped;
+            try
+            {
+                if (existing is not null)
+                {
+                    await store.UpdateAsync(IndexTable, row, existing.ETag!, cancellationToken);
+                    return IndexWrite.Replaced;
+                }
+                await store.AddAsync(IndexTable, row, cancellationToken);
+                return IndexWrite.Inserted;
+            }
+            catch (Exception ex) when (ex is ConcurrencyConflictException or EntityAlreadyExistsException or EntityNotFoundException)
+            {
+                // Someone wrote or removed the row since we read it: read again and compare versions.
+            }
+        }
+        throw new StorageException($"Index row {row.PartitionKey}/{row.RowKey} kept changing; gave up after {MaxIndexAttempts} attempts.");
+    }
+
+    private const int MaxIndexAttempts = 50;
+
+    private static TableEntity Summary(IncidentState s, string pk, string rk, long version) => new(pk, rk)
+    {
+        ["Version"] = version,
         ["Id"] = s.Id,
         ["Title"] = s.Title,
         ["Status"] = s.Status.ToWire(),
@@ -154,6 +246,9 @@ public sealed class IncidentRepository(ITableStore store)
 }
 
 public sealed record StoredIncident(Incident Incident, string ETag);
+
+/// <summary>An incident's state and its stored timeline, read as of one moment (<see cref="IncidentRepository.GetRecordAsync"/>).</summary>
+public sealed record IncidentRecord(StoredIncident Stored, IReadOnlyList<TimelineEntry> Timeline);
 
 public sealed record IncidentSummary(string Id, string Title, IncidentStatus Status, string Source, DateTimeOffset CreatedAt, DateTimeOffset DetectedAt, DateTimeOffset? AwareAt);
 

@@ -110,6 +110,19 @@ public sealed partial class IncidentService(
     public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string id, CancellationToken cancellationToken = default)
         => repository.GetTimelineAsync(id, cancellationToken);
 
+    /// <summary>
+    /// The timeline with its hash chain checked against the head recorded with the incident (GET …/audit). A broken
+    /// chain is logged by incident id and entry number only.
+    /// </summary>
+    public async Task<TimelineAudit> AuditAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var record = await repository.GetRecordAsync(id, cancellationToken);
+        var s = record.Stored.Incident.State;
+        var verification = TimelineChain.Verify(s.Id, record.Timeline, s.TimelineCount, s.TimelineHead, s.LegacyTimelineEntries);
+        if (verification is { Broken: true, FirstInvalid: { } broken }) LogChainBroken(s.Id, broken.Sequence);
+        return new TimelineAudit(s.Id, record.Timeline, verification);
+    }
+
     public Task<IncidentSummaryPage> ListAsync(IncidentStatus? status, int page, int pageSize, CancellationToken cancellationToken = default)
         => repository.ListAsync(status, page, pageSize, cancellationToken);
 
@@ -190,8 +203,14 @@ public sealed partial class IncidentService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Idempotent replay returned incident {IncidentId}")]
     private partial void LogIdempotentReplay(string incidentId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timeline of incident {IncidentId} fails its hash chain at entry {Sequence}")]
+    private partial void LogChainBroken(string incidentId, long sequence);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Concurrent change of incident {IncidentId}, attempt {Attempt}; retrying")]
     private partial void LogRetry(string incidentId, int attempt);
 }
 
 public sealed record CreateResult(StoredIncident Stored, bool Created);
+
+/// <summary>An incident's timeline as stored and what checking its hash chain found.</summary>
+public sealed record TimelineAudit(string IncidentId, IReadOnlyList<TimelineEntry> Entries, ChainVerification Verification);

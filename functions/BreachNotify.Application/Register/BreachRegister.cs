@@ -51,6 +51,11 @@ public sealed record RegisterEntry
     public bool? IsOverride { get; init; }
     public IReadOnlyList<string>? Departures { get; init; }
 
+    // The timeline's head: an auditor keeps it and can later prove the record up to here was not rewritten
+    // (GET /api/incidents/{id}/audit shows the entry with this sequence and hash).
+    public string? HeadHash { get; init; }
+    public long HeadSequence { get; init; }
+
     public static RegisterEntry From(IncidentState s) => new()
     {
         Id = s.Id,
@@ -86,6 +91,8 @@ public sealed record RegisterEntry
         DecidedAt = s.Decision?.DecidedAt,
         IsOverride = s.Decision?.IsOverride,
         Departures = s.Decision?.Departures,
+        HeadHash = s.TimelineHead,
+        HeadSequence = s.TimelineCount,
     };
 }
 

@@ -51,6 +51,15 @@ public sealed record IncidentState
 
     /// <summary>Number of timeline entries recorded so far; the next entry gets <c>TimelineCount + 1</c>.</summary>
     public long TimelineCount { get; init; }
+
+    /// <summary>
+    /// The hash of the last timeline entry (<see cref="TimelineChain"/>), written with it in the same conditional
+    /// save: the next entry chains from exactly this value. Null only for an incident stored before hashing.
+    /// </summary>
+    public string? TimelineHead { get; init; }
+
+    /// <summary>Entries recorded before the timeline was hash-chained (they carry no hash; 0 for every newer incident).</summary>
+    public long LegacyTimelineEntries { get; init; }
 }
 
 /// <summary>What a reporter gives when opening an incident.</summary>
@@ -449,8 +458,12 @@ public sealed class Incident
 
     private TimelineEntry Append(string action, IReadOnlyList<FieldChange> changes, string? note, string? details, Actor actor, DateTimeOffset now)
     {
+        var previous = State.TimelineHead
+            ?? (State.TimelineCount == 0 ? TimelineChain.Genesis(State.Id)
+                : throw new InvalidOperationException($"Incident {State.Id} has an unchained legacy timeline; load it through the repository, which chains it first."));
         var entry = new TimelineEntry(State.TimelineCount + 1, now, actor.Name, actor.Role, action, changes, note, details);
-        State = State with { TimelineCount = entry.Sequence };
+        entry = entry with { Hash = TimelineChain.Hash(previous, entry) };
+        State = State with { TimelineCount = entry.Sequence, TimelineHead = entry.Hash };
         _newEntries.Add(entry);
         return entry;
     }

@@ -1,3 +1,4 @@
+using BreachNotify.Application.Incidents;
 using BreachNotify.Domain.Incidents;
 using BreachNotify.Domain.Risk;
 using BreachNotify.FunctionApp.Features.Assessments;
@@ -105,3 +106,36 @@ public sealed class IncidentResponse
 public sealed record IncidentListItem(string Id, string Title, IncidentStatus Status, string Source, DateTimeOffset CreatedAt, DateTimeOffset DetectedAt, DateTimeOffset? AwareAt);
 
 public sealed record IncidentListResponse(IReadOnlyList<IncidentListItem> Items, int Page, int PageSize, string? Next);
+
+/// <summary>
+/// One timeline entry as the hash chain covers it: the canonical members (docs/audit.md) exactly as hashed — <c>at</c> in
+/// the canonical instant form, <c>details</c> as the stored JSON text — and the stored <c>hash</c> (null on an entry
+/// recorded before the chain).
+/// </summary>
+public sealed record AuditEntryResponse(long Sequence, string At, string Actor, string ActorRole, string Action, IReadOnlyList<FieldChange> Changes, string? Note, string? Details, string? Hash);
+
+public sealed record ChainBreakResponse(long Sequence, string Reason);
+
+/// <summary>
+/// GET /api/incidents/{id}/audit: the timeline, its head hash and whether its chain holds; <c>broken</c> when the stored
+/// record contradicts the chain (not merely unverifiable legacy entries).
+/// </summary>
+public sealed record IncidentAuditResponse(
+    string IncidentId,
+    string Genesis,
+    IReadOnlyList<AuditEntryResponse> Entries,
+    string? HeadHash,
+    bool Valid,
+    bool Broken,
+    ChainBreakResponse? FirstInvalid,
+    long LegacyEntries)
+{
+    public static IncidentAuditResponse From(TimelineAudit audit)
+    {
+        var v = audit.Verification;
+        var entries = audit.Entries.Select(e => new AuditEntryResponse(e.Sequence, TimelineChain.FormatInstant(e.At), e.Actor, e.ActorRole, e.Action,
+            e.Changes ?? [], e.Note, e.Details, e.Hash)).ToList();
+        var broken = v.FirstInvalid is { } b ? new ChainBreakResponse(b.Sequence, b.Reason) : null;
+        return new IncidentAuditResponse(audit.IncidentId, v.Genesis, entries, v.HeadHash, v.Valid, v.Broken, broken, v.LegacyEntries);
+    }
+}

@@ -83,6 +83,16 @@ public sealed class IncidentFunctions(IncidentService incidents, DeadlineService
         return TypedResults.Ok(await ToResponseAsync(stored, req, cancellationToken));
     }
 
+    /// <summary>
+    /// The timeline as the Art 33(5) record with its hash chain checked: every entry with its hash, the head, and
+    /// whether the chain holds (and if not, the first entry that breaks it). docs/audit.md shows how to recompute it.
+    /// </summary>
+    [Function("AuditIncident")]
+    [Authorize(Policy = Policies.Read)]
+    public async Task<Ok<IncidentAuditResponse>> Audit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/audit")] HttpRequest req, string id, CancellationToken cancellationToken)
+        => TypedResults.Ok(IncidentAuditResponse.From(await incidents.AuditAsync(id, cancellationToken)));
+
     /// <summary>A JSON merge patch (RFC 7396); <c>If-Match</c> makes a stale edit fail with 412 instead of overwriting.</summary>
     [Function("UpdateIncident")]
     [Authorize(Policy = Policies.Report)]

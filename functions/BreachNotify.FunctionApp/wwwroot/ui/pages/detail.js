@@ -37,7 +37,7 @@ export async function detailPage(view, id) {
       recipientsCard(incident, base),
       notificationsCard(incident, base, open),
       previewCard(base),
-      timelineCard(incident)));
+      timelineCard(incident, base)));
 }
 
 function card(title, ...content) {
@@ -338,13 +338,36 @@ function previewView(data) {
     !text && !html ? h('pre', { class: 'notice' }, JSON.stringify(data, null, 2)) : null);
 }
 
-function timelineCard(i) {
+function timelineCard(i, base) {
   const entries = [...(i.timeline ?? [])].sort((a, b) => b.sequence - a.sequence);
-  return card('Timeline', h('ol', { class: 'timeline', reversed: true }, entries.map(e => h('li', { value: e.sequence },
+  const list = h('ol', { class: 'timeline', reversed: true }, entries.map(e => h('li', { value: e.sequence, 'data-sequence': e.sequence },
     h('p', {}, timeEl(e.at), ' · ', h('strong', {}, e.action), ' · ', `${e.actor} (${e.actorRole})`),
     e.changes?.length ? h('ul', { class: 'changes' }, e.changes.map(c => h('li', {}, h('code', {}, c.field), ': ', fmtValue(c.oldValue), ' → ', fmtValue(c.newValue)))) : null,
     e.note ? h('p', { class: 'prewrap' }, e.note) : null,
-    e.details ? h('details', {}, h('summary', {}, 'Details'), h('pre', {}, JSON.stringify(e.details, null, 2))) : null))));
+    e.details ? h('details', {}, h('summary', {}, 'Details'), h('pre', {}, JSON.stringify(e.details, null, 2))) : null)));
+  const chain = h('div', { class: 'chain', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Checking the record…'));
+  (async () => {
+    try {
+      const r = await optional(`${base}/audit`);
+      clear(chain).append(r.available ? chainView(r.data, list) : notAvailable('Verification of the record is'));
+    } catch (e) { clear(chain).append(h('p', { class: 'error' }, e.message)); }
+  })();
+  return card('Timeline', chain, list);
+}
+
+/** The timeline's hash chain as GET …/audit checked it: intact, broken (at which entry and why) or recorded before chaining. */
+function chainView(a, list) {
+  const state = a.valid ? 'valid' : a.broken ? 'broken' : 'legacy';
+  const verdict = {
+    valid: h('p', { class: 'ok' }, `Record intact: all ${a.entries.length} entries are hash-chained and verified.`),
+    legacy: h('p', { class: 'warn' }, 'Not verifiable: ', a.firstInvalid?.reason),
+    broken: h('p', { class: 'error', role: 'alert' }, `Record altered: the chain breaks at entry ${a.firstInvalid?.sequence}. `, a.firstInvalid?.reason),
+  }[state];
+  if (state === 'broken') list.querySelector(`li[data-sequence="${a.firstInvalid?.sequence}"]`)?.classList.add('chain-break');
+  return h('div', { 'data-chain': state }, verdict,
+    dl([['Head hash', h('code', { class: 'hash', 'data-head-hash': a.headHash ?? '' }, a.headHash ?? '—')],
+      ['Entries', String(a.entries.length)]]),
+    state === 'valid' ? h('p', { class: 'muted small' }, 'Keep the head hash (the register export has it too): it proves later that the record up to this entry was not rewritten.') : null);
 }
 
 function fmtValue(v) {
