@@ -31,7 +31,7 @@ public abstract class IncidentRecordContract
     {
         var store = new GatedTableStore(NewStore());
         var repository = new IncidentRepository(store);
-        var service = new IncidentService(repository, store, _clock, NullLogger<IncidentService>.Instance);
+        var service = new IncidentService(repository, store, _clock, Microsoft.Extensions.Options.Options.Create(new IncidentOptions()), NullLogger<IncidentService>.Instance);
         await service.InitializeAsync();
         return new Instance(service, repository, store);
     }

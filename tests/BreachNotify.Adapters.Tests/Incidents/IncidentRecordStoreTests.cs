@@ -34,5 +34,5 @@ public sealed class AzureTablesIncidentRecordTests(AzuriteFixture azurite) : Inc
     private readonly string _prefix = "rec" + Guid.NewGuid().ToString("N")[..10];
 
     protected override ITableStore NewStore()
-        => AzureTableStore.Create(new AzureTableStoreOptions { ConnectionString = azurite.ConnectionString, TablePrefix = _prefix });
+        => new AzureTableStore(AzureTableStore.CreateServiceClient(new AzureTableStoreOptions { ConnectionString = azurite.ConnectionString }, null), _prefix);
 }
