@@ -14,7 +14,7 @@ namespace BreachNotify.Domain.Risk;
 public static class RiskEngine
 {
     /// <summary>Version of the rule set; bump on any change of outcome.</summary>
-    public const string Version = "2026.11.1";
+    public const string Version = "2026.12.1";
 
     private const string Art34Source = "GDPR Art 34(3)";
 
@@ -22,8 +22,19 @@ public static class RiskEngine
     public static RiskAssessment Assess(BreachFacts facts)
     {
         EnsureValid(facts);
+        return Decide(facts);
+    }
 
-        var severity = EnisaSeverity.Compute(facts);
+    /// <summary>
+    /// Every single-fact change that would change the outcome of <see cref="Assess"/>, facts still unknown first
+    /// (see <see cref="WhatIfAnalysis"/>). Throws <see cref="ArgumentException"/> when the facts are invalid.
+    /// </summary>
+    public static IReadOnlyList<WhatIf> WhatIf(BreachFacts facts) => WhatIfAnalysis.Of(facts, Assess(facts));
+
+    /// <summary>Assesses facts already known to be valid.</summary>
+    internal static RiskAssessment Decide(BreachFacts facts)
+    {
+        var severity = EnisaSeverity.Score(facts);
         var profile = new BreachProfile(facts, severity);
         var reasons = new List<string>();
         var risk = RiskLevel.Unlikely;

@@ -122,6 +122,6 @@ public class DeterminismTests
         Assert.False(root.GetProperty("publicCommunication").GetBoolean());
         Assert.Equal(0, root.GetProperty("exemptions").GetArrayLength());
         Assert.True(root.GetProperty("reasons").GetArrayLength() > 0);
-        Assert.Equal("2026.11.1", root.GetProperty("engineVersion").GetString());
+        Assert.Equal("2026.12.1", root.GetProperty("engineVersion").GetString());
     }
 }

@@ -33,9 +33,19 @@ public class MonotonicityTests
         {
             yield return ("unprotected", f with { Protection = Protection.None, ProtectionCompromised = false });
         }
-        if (f.Exposure < Exposure.UnknownRecipients)
+        // Exposure is a partial order by reach: trusted → known → unknown recipients; and none (nobody known to have
+        // accessed unsecured data) → unknown. A trusted recipient is not "wider" than data nobody accessed.
+        if (f.Exposure == Exposure.TrustedRecipient)
         {
-            yield return ("wider exposure", f with { Exposure = f.Exposure + 1 });
+            yield return ("wider exposure", f with { Exposure = Exposure.KnownRecipients });
+        }
+        if (f.Exposure != Exposure.UnknownRecipients)
+        {
+            yield return ("unknown recipients", f with { Exposure = Exposure.UnknownRecipients, Recipients = null, OpenRecipientList = false });
+        }
+        if (f.Recipients is { } recipients)
+        {
+            yield return ("more recipients", f with { Recipients = recipients * 10 + 1 });
         }
         if (f.Exfiltration < Exfiltration.Confirmed)
         {
@@ -114,7 +124,7 @@ public class MonotonicityTests
             {
                 types = [BreachType.Confidentiality];
             }
-            var facts = new BreachFacts
+            var facts = FactsGenerator.Coherent(new BreachFacts
             {
                 BreachTypes = types,
                 DataCategories = [.. categories.Where(_ => random.Next(5) == 0).DefaultIfEmpty(DataCategory.Contact)],
@@ -130,7 +140,9 @@ public class MonotonicityTests
                 Contained = random.Next(2) == 0,
                 MisuseObserved = random.Next(5) == 0,
                 DisproportionateEffort = random.Next(3) == 0,
-            };
+                Recipients = new long?[] { null, 1, 20, 21, 99, 100 }[random.Next(6)],
+                OpenRecipientList = random.Next(4) == 0,
+            });
             if (facts.Validate().Count > 0)
             {
                 continue;
@@ -147,6 +159,20 @@ public class MonotonicityTests
             }
         }
         Assert.True(checkedSteps > 1000, $"only {checkedSteps} escalations checked");
+    }
+
+    [FsCheck.Xunit.Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 300)]
+    public void Generated_facts_are_monotonic(BreachFacts facts)
+    {
+        var before = RiskEngine.Assess(facts);
+        foreach (var (step, escalated) in Escalations(facts).Where(e => e.Facts.Validate().Count == 0))
+        {
+            var after = RiskEngine.Assess(escalated);
+            Assert.True(after.Risk >= before.Risk, $"{facts} / {step}: {before.Risk} -> {after.Risk}");
+            Assert.True(!before.NotifyAuthority || after.NotifyAuthority, $"{facts} / {step}: authority dropped");
+            Assert.True(!Duty(before) || Duty(after), $"{facts} / {step}: duty dropped");
+            Assert.True(after.Severity.Score >= before.Severity.Score, $"{facts} / {step}: ENISA dropped");
+        }
     }
 
     private static bool Duty(RiskAssessment a) => a.NotifyDataSubjects || a.PublicCommunication;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Mutation testing (dotnet-stryker, pinned in .config/dotnet-tools.json). Slow and CPU-heavy: run by hand, not in CI.
+#   scripts/mutation.sh [risk] [extra stryker options...]
+# Prints Stryker's per-file table; the HTML and JSON reports land in StrykerOutput/ under the test project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target="${1:-risk}"
+[ $# -gt 0 ] && shift
+case "$target" in
+  risk)
+    tests=tests/BreachNotify.Domain.Tests
+    project=BreachNotify.Domain.csproj
+    mutate='**/Risk/**/*.cs'
+    ;;
+  *) echo "unknown target '$target' (known: risk)" >&2; exit 2 ;;
+esac
+
+dotnet tool restore >/dev/null
+cd "$tests"
+# One test runner by default: the machine is shared; pass --concurrency N to go faster.
+dotnet dotnet-stryker --project "$project" --mutate "$mutate" --concurrency 1 \
+  --reporter cleartext --reporter html --reporter json --reporter progress "$@"

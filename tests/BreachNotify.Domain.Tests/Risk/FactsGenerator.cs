@@ -1,0 +1,74 @@
+using BreachNotify.Domain.Risk;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace BreachNotify.Domain.Tests.Risk;
+
+/// <summary>
+/// FsCheck generator of valid breach facts: every fact drawn independently over its whole range (numbers around the
+/// engine's thresholds), then the dependent facts made coherent the way a reporter would have to (an exposure needs
+/// the confidentiality type, an open recipient list needs known recipients and contact data, ...).
+/// </summary>
+public static class FactsGenerator
+{
+    private static readonly long[] SubjectCounts = [0, 1, 2, 10, 19, 20, 21, 50, 99, 100, 101, 9_999, 10_000, 200_000];
+    private static readonly long?[] RecipientCounts = [null, 1, 2, 20, 21, 99, 100, 5_000];
+
+    public static Gen<BreachFacts> Facts { get; } =
+        from types in Gen.SubListOf(Enum.GetValues<BreachType>()).Where(l => l.Count > 0)
+        from categories in Gen.SubListOf(Enum.GetValues<DataCategory>()).Where(l => l.Count > 0)
+        from subjects in Gen.Elements(SubjectCounts)
+        from recipients in Gen.Elements(RecipientCounts)
+        from flags in Gen.ArrayOf(Gen.Elements(true, false), 8)
+        from protection in Gen.Elements(Enum.GetValues<Protection>())
+        from exposure in Gen.Elements(Enum.GetValues<Exposure>())
+        from exfiltration in Gen.Elements(Enum.GetValues<Exfiltration>())
+        from availability in Gen.Elements(Enum.GetValues<AvailabilityImpact>())
+        from integrity in Gen.Elements(Enum.GetValues<IntegrityImpact>())
+        select Coherent(new BreachFacts
+        {
+            BreachTypes = [.. types],
+            DataCategories = [.. categories],
+            DataSubjects = subjects,
+            Recipients = recipients,
+            OpenRecipientList = flags[0],
+            VulnerableSubjects = flags[1],
+            Protection = protection,
+            ProtectionCompromised = flags[2],
+            Exposure = exposure,
+            Exfiltration = exfiltration,
+            MaliciousIntent = flags[3],
+            AvailabilityImpact = availability,
+            IntegrityImpact = integrity,
+            Contained = flags[4],
+            MisuseObserved = flags[5],
+            DisproportionateEffort = flags[6],
+            Records = flags[7] ? subjects * 3 : null,
+        });
+
+    /// <summary>Makes drawn facts valid by dropping what the drawn breach types or exposure cannot carry.</summary>
+    public static BreachFacts Coherent(BreachFacts f)
+    {
+        var confidentiality = f.BreachTypes.Contains(BreachType.Confidentiality);
+        var exposure = confidentiality ? f.Exposure : Exposure.None;
+        var identified = exposure is Exposure.TrustedRecipient or Exposure.KnownRecipients;
+        var openList = f.OpenRecipientList && exposure == Exposure.KnownRecipients;
+        var exfiltration = !confidentiality && f.Exfiltration == Exfiltration.Confirmed ? Exfiltration.Unknown : f.Exfiltration;
+        var fixedUp = f with
+        {
+            Exposure = exposure,
+            Recipients = identified ? f.Recipients : null,
+            OpenRecipientList = openList,
+            DataCategories = openList && !f.DataCategories.Contains(DataCategory.Contact) ? [.. f.DataCategories, DataCategory.Contact] : f.DataCategories,
+            Exfiltration = exfiltration,
+            AvailabilityImpact = f.BreachTypes.Contains(BreachType.Availability) ? f.AvailabilityImpact : AvailabilityImpact.None,
+            IntegrityImpact = f.BreachTypes.Contains(BreachType.Integrity) ? f.IntegrityImpact : IntegrityImpact.None,
+            ProtectionCompromised = f.ProtectionCompromised && f.Protection != Protection.None,
+        };
+        var misusePossible = confidentiality || f.BreachTypes.Contains(BreachType.Integrity) || exfiltration != Exfiltration.RuledOut;
+        return fixedUp with { MisuseObserved = fixedUp.MisuseObserved && misusePossible };
+    }
+
+    /// <summary>For <c>[Property(Arbitrary = [typeof(FactsGenerator)])]</c>.</summary>
+    public static Arbitrary<BreachFacts> BreachFacts() => Arb.From(Facts);
+}
