@@ -89,7 +89,9 @@ public static class RiskEngine
             if (coversHigh)
             {
                 exemptions.Add(Art34Exemptions.SubsequentMeasures);
-                reasons.Add($"[{Art34Exemptions.SubsequentMeasures}] Measures already taken (deletion, return, recall, wipe or reset) make misuse unlikely, so a high risk to confidentiality is no longer likely to materialise ({Art34Source}(b); EDPB Guidelines 9/2022 §III.D).");
+                reasons.Add(high
+                    ? $"[{Art34Exemptions.SubsequentMeasures}] Measures already taken (deletion, return, recall, wipe or reset) make misuse unlikely, so the high risk to confidentiality is no longer likely to materialise ({Art34Source}(b); EDPB Guidelines 9/2022 §III.D)."
+                    : $"[{Art34Exemptions.SubsequentMeasures}] Measures already taken (deletion, return, recall, wipe or reset) make misuse unlikely ({Art34Source}(b); EDPB Guidelines 9/2022 §III.D).");
             }
             else
             {

@@ -58,9 +58,9 @@ public static class RiskRules
             p => FormattableString.Invariant($"The e-mail showed {p.Recipients} recipients each other's addresses: what being on the list reveals ({p.Names(AllCategories)}) and how many saw it decide the risk.")),
         new(
             "pseudonymised", null,
-            "confidentiality at stake, data pseudonymised, mapping safe, no misuse",
+            "confidentiality at stake and not otherwise neutralised, data pseudonymised, mapping safe, no misuse",
             $"{G09} §IV.B (pseudonymisation reduces the likelihood of identification but is not unintelligibility); GDPR Art 4(5)",
-            p => p.ConfidentialityAtStake && p.PseudonymisedIntact,
+            p => p.ConfidentialityAtStake && p.PseudonymisedIntact && !p.ConfidentialityNeutralised,
             _ => "Pseudonymised data with the mapping safe: identification is harder, so the high-risk confidentiality rules do not apply, but disclosure is still a risk."),
         new(
             "availability-restored", null,

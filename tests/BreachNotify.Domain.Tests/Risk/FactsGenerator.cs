@@ -14,9 +14,15 @@ public static class FactsGenerator
     private static readonly long[] SubjectCounts = [0, 1, 2, 10, 19, 20, 21, 50, 99, 100, 101, 9_999, 10_000, 200_000];
     private static readonly long?[] RecipientCounts = [null, 1, 2, 20, 21, 99, 100, 5_000];
 
-    public static Gen<BreachFacts> Facts { get; } =
+    /// <summary>Half from the whole fact space, half mistaken disclosures to identified recipients (a region the whole space rarely reaches).</summary>
+    public static Gen<BreachFacts> Facts => Gen.Frequency((1, General), (1, Misdirections));
+
+    public static Gen<BreachFacts> General { get; } =
         from types in Gen.SubListOf(Enum.GetValues<BreachType>()).Where(l => l.Count > 0)
-        from categories in Gen.SubListOf(Enum.GetValues<DataCategory>()).Where(l => l.Count > 0)
+        // Real breaches involve a few kinds of data: mostly 1-3, sometimes many (uniform sublists would almost never
+        // give "simple data only" or "no special categories").
+        from count in Gen.Frequency((6, Gen.Choose(1, 2)), (3, Gen.Choose(3, 4)), (1, Gen.Choose(5, 14)))
+        from categories in Gen.Shuffle(Enum.GetValues<DataCategory>()).Select(all => all.Take(count).ToArray())
         from subjects in Gen.Elements(SubjectCounts)
         from recipients in Gen.Elements(RecipientCounts)
         from flags in Gen.ArrayOf(Gen.Elements(true, false), 8)
@@ -44,6 +50,24 @@ public static class FactsGenerator
             MisuseObserved = flags[5],
             DisproportionateEffort = flags[6],
             Records = flags[7] ? subjects * 3 : null,
+        });
+
+    /// <summary>Confidentiality breaches to trusted or known recipients, mostly without malice, exfiltration or protection.</summary>
+    public static Gen<BreachFacts> Misdirections { get; } =
+        from f in General
+        from exposure in Gen.Elements(Exposure.TrustedRecipient, Exposure.KnownRecipients)
+        from exfiltration in Gen.Frequency((4, Gen.Constant(Exfiltration.RuledOut)), (1, Gen.Elements(Exfiltration.Unknown, Exfiltration.Confirmed)))
+        from protection in Gen.Frequency((1, Gen.Constant(Protection.None)), (1, Gen.Elements(Enum.GetValues<Protection>())))
+        from quiet in Gen.Elements(true, false)
+        select Coherent(f with
+        {
+            BreachTypes = f.BreachTypes.Contains(BreachType.Confidentiality) ? f.BreachTypes : [.. f.BreachTypes, BreachType.Confidentiality],
+            Exposure = exposure,
+            Exfiltration = exfiltration,
+            Protection = protection,
+            MaliciousIntent = !quiet && f.MaliciousIntent,
+            MisuseObserved = !quiet && f.MisuseObserved,
+            VulnerableSubjects = !quiet && f.VulnerableSubjects,
         });
 
     /// <summary>Makes drawn facts valid by dropping what the drawn breach types or exposure cannot carry.</summary>

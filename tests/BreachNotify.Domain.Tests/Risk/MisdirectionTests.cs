@@ -149,3 +149,14 @@ public class MisdirectionTests
     public void Integrity_reason_matches_the_impact(IntegrityImpact impact, string expected) =>
         Assert.Contains(RiskEngine.Assess(Integ(DataCategory.Contact) with { IntegrityImpact = impact }).Reasons, r => r.StartsWith(expected, StringComparison.Ordinal));
 }
+
+public class PseudonymisedMisdirectionTests
+{
+    [Fact]
+    public void Pseudonymised_data_contained_with_a_trusted_recipient_is_not_called_a_risk()
+    {
+        var a = RiskEngine.Assess(Cases.Conf(DataCategory.Usage) with { Protection = Protection.Pseudonymised, Exposure = Exposure.TrustedRecipient, Contained = true });
+        Assert.Equal(RiskLevel.Unlikely, a.Risk);
+        Assert.False(a.Fired("pseudonymised"), string.Join('\n', a.Reasons));
+    }
+}

@@ -46,12 +46,17 @@ public partial class ReasonTruthTests
         (new("[Oo]nly simple data"), f => f.DataCategories.Any(c => EnisaSeverity.BaseDataProcessingContext(c) > 1), "not only simple data"),
     ];
 
-    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 500)]
+    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 3000)]
     public void No_reason_contradicts_the_facts(BreachFacts facts)
     {
-        foreach (var line in RiskEngine.Assess(facts).Reasons)
+        var assessment = RiskEngine.Assess(facts);
+        foreach (var line in assessment.Reasons)
         {
             var reason = Explanation(line);
+            // What a line says about the level must hold of the outcome.
+            Assert.False(HighClaim().IsMatch(reason) && assessment.Risk != RiskLevel.High, $"'{reason}' claims high risk, the outcome is {assessment.Risk}");
+            Assert.False(RiskClaim().IsMatch(reason) && assessment.Risk == RiskLevel.Unlikely, $"'{reason}' claims a risk, the outcome is unlikely");
+            Assert.False(NoRiskClaim().IsMatch(reason) && assessment.Risk != RiskLevel.Unlikely, $"'{reason}' claims no risk, the outcome is {assessment.Risk}");
             foreach (var (claim, contradicted, why) in Claims)
             {
                 Assert.False(claim.IsMatch(reason) && contradicted(facts), $"'{reason}' claims /{claim}/ but {why}");
@@ -101,6 +106,15 @@ public partial class ReasonTruthTests
         Assert.Contains(Claims, c => c.Claim.IsMatch(lie) && c.Contradicted(trusted));
         Assert.Contains(Claims, c => c.Claim.IsMatch("Unencrypted personal data were disclosed") && c.Contradicted(trusted with { Protection = Protection.Encrypted }));
     }
+
+    [GeneratedRegex(@"high risk(?! to confidentiality)")]
+    private static partial Regex HighClaim();
+
+    [GeneratedRegex(@"(?<!result in )\ba risk\b")]
+    private static partial Regex RiskClaim();
+
+    [GeneratedRegex(@"unlikely to result in a risk")]
+    private static partial Regex NoRiskClaim();
 
     [GeneratedRegex(@"\(([a-z-]+(?:, [a-z-]+)*)\)")]
     private static partial Regex CategoryList();
