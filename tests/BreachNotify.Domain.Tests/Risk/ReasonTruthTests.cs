@@ -46,7 +46,7 @@ public partial class ReasonTruthTests
         (new("[Oo]nly simple data"), f => f.DataCategories.Any(c => EnisaSeverity.BaseDataProcessingContext(c) > 1), "not only simple data"),
     ];
 
-    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 3000)]
+    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 1000)]
     public void No_reason_contradicts_the_facts(BreachFacts facts)
     {
         var assessment = RiskEngine.Assess(facts);

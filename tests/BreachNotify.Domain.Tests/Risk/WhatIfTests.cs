@@ -41,7 +41,7 @@ public class WhatIfTests
     private static bool Unknown(BreachFacts facts, string fact) =>
         (fact == "exfiltration" && facts.Exfiltration == Exfiltration.Unknown) || (fact == "recipients" && facts.Recipients is null);
 
-    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 250)]
+    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 150)]
     public void Each_entry_applied_gives_exactly_the_listed_outcome(BreachFacts facts)
     {
         var baseline = RiskEngine.Assess(facts);
@@ -59,7 +59,7 @@ public class WhatIfTests
         }
     }
 
-    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 250)]
+    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 150)]
     public void Unknown_facts_come_first(BreachFacts facts)
     {
         var unknownFlags = RiskEngine.WhatIf(facts).Select(w => Unknown(facts, w.Fact)).ToList();
