@@ -13,52 +13,51 @@ public sealed record WhatIfResponse(string Fact, object Value, RiskLevel Risk, b
 }
 
 /// <summary>POST /api/assessments: the engine's assessment of the facts and what would change it.</summary>
-public record AssessmentResponse(
-    SeverityScore Severity,
-    RiskLevel Risk,
-    bool NotifyAuthority,
-    bool NotifyDataSubjects,
-    bool PublicCommunication,
-    IReadOnlyList<string> Exemptions,
-    IReadOnlyList<string> Reasons,
-    string EngineVersion,
-    IReadOnlyList<WhatIfResponse> WhatIf)
+public record AssessmentResponse
 {
-    public static AssessmentResponse From(AssessmentAnswer answer) => From(answer.Assessment, answer.WhatIf);
+    protected AssessmentResponse(RiskAssessment a, IReadOnlyList<WhatIf> whatIf)
+    {
+        Severity = a.Severity;
+        Risk = a.Risk;
+        NotifyAuthority = a.NotifyAuthority;
+        NotifyDataSubjects = a.NotifyDataSubjects;
+        PublicCommunication = a.PublicCommunication;
+        Exemptions = a.Exemptions;
+        Reasons = a.Reasons;
+        EngineVersion = a.EngineVersion;
+        WhatIf = [.. whatIf.Select(WhatIfResponse.From)];
+    }
 
-    public static AssessmentResponse From(RiskAssessment a, IReadOnlyList<WhatIf> whatIf) =>
-        new(a.Severity, a.Risk, a.NotifyAuthority, a.NotifyDataSubjects, a.PublicCommunication, a.Exemptions, a.Reasons, a.EngineVersion,
-            [.. whatIf.Select(WhatIfResponse.From)]);
+    public SeverityScore Severity { get; }
+    public RiskLevel Risk { get; }
+    public bool NotifyAuthority { get; }
+    public bool NotifyDataSubjects { get; }
+    public bool PublicCommunication { get; }
+    public IReadOnlyList<string> Exemptions { get; }
+    public IReadOnlyList<string> Reasons { get; }
+    public string EngineVersion { get; }
+    public IReadOnlyList<WhatIfResponse> WhatIf { get; }
+
+    public static AssessmentResponse From(AssessmentAnswer answer) => new(answer.Assessment, answer.WhatIf);
 }
 
 /// <summary>
 /// An incident's stored assessment as recorded (with the engine version that made it), what would change it, and
 /// whether the current engine decides differently on the same facts (<c>current</c>, only then). Nothing is
-/// re-decided: a DPO re-records the facts to adopt the current engine's answer.
+/// re-decided: saving the facts again records the current engine's assessment.
 /// </summary>
-public sealed record IncidentAssessmentResponse(
-    SeverityScore Severity,
-    RiskLevel Risk,
-    bool NotifyAuthority,
-    bool NotifyDataSubjects,
-    bool PublicCommunication,
-    IReadOnlyList<string> Exemptions,
-    IReadOnlyList<string> Reasons,
-    string EngineVersion,
-    IReadOnlyList<WhatIfResponse> WhatIf,
-    bool CurrentEngineDiffers,
-    AssessmentResponse? Current)
-    : AssessmentResponse(Severity, Risk, NotifyAuthority, NotifyDataSubjects, PublicCommunication, Exemptions, Reasons, EngineVersion, WhatIf)
+public sealed record IncidentAssessmentResponse : AssessmentResponse
 {
-    public static IncidentAssessmentResponse From(AssessmentReview review)
+    private IncidentAssessmentResponse(AssessmentReview review) : base(review.Stored, review.WhatIf)
     {
-        var s = review.Stored;
-        return new(s.Severity, s.Risk, s.NotifyAuthority, s.NotifyDataSubjects, s.PublicCommunication, s.Exemptions, s.Reasons, s.EngineVersion,
-            [.. review.WhatIf.Select(WhatIfResponse.From)], review.CurrentEngineDiffers,
-            review.Current is null ? null : From(review.Current));
+        CurrentEngineDiffers = review.CurrentEngineDiffers;
+        Current = review.Current is null ? null : From(review.Current);
     }
+
+    public bool CurrentEngineDiffers { get; }
+    public AssessmentResponse? Current { get; }
 
     /// <summary>The stored assessment of an incident, reviewed by the current engine; null before facts are recorded.</summary>
     public static IncidentAssessmentResponse? From(BreachFacts? facts, RiskAssessment? stored) =>
-        facts is null || stored is null ? null : From(RiskAssessor.Review(facts, stored));
+        facts is null || stored is null ? null : new(RiskAssessor.Review(facts, stored));
 }
