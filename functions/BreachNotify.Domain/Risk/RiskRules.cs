@@ -148,7 +148,7 @@ public static class RiskRules
             $"mistaken disclosure + identifiable official-id, financial, payment-card, credentials, communications or location data + ≥ {BreachProfile.WideCircleRecipients} recipients or ≥ {BreachProfile.LargeScaleSubjects} data subjects",
             $"{G01} Case 14 (social-security numbers e-mailed to many recipients); {WP250} Annex B (1,000+ recipients; initial passwords in a To/Cc mail); GDPR Recital 85",
             p => p.Misdirected && p.FullyIdentifiable && p.Any(BreachProfile.SpreadHarmful) && (p.WideCircle || p.LargeScale),
-            p => FormattableString.Invariant($"{p.Names(BreachProfile.SpreadHarmful)} data of {p.Facts.DataSubjects} people reached {p.RecipientsText()} by mistake: {(p.WideCircle ? "too many recipients to rely on deletion" : "large scale")}, so fraud or exposure of private life becomes likely, high risk."),
+            p => FormattableString.Invariant($"Data that enable fraud or expose private life ({p.Names(BreachProfile.SpreadHarmful)}) of {p.Facts.DataSubjects} people reached {p.RecipientsText()} by mistake: {(p.WideCircle ? "too many recipients to rely on deletion" : "large scale")}, so fraud or exposure of private life becomes likely, high risk."),
             _ => HarmDimensions.Confidentiality),
 
         // ---- Misuse ----

@@ -86,11 +86,11 @@ internal static class WhatIfAnalysis
             IReadOnlyList<DataCategory> categories = f.DataCategories.Contains(c) ? [.. f.DataCategories.Where(x => x != c)] : [.. f.DataCategories, c];
             yield return ("dataCategories", categories, f with { DataCategories = categories });
         }
-        foreach (var n in Thresholds(f.DataSubjects, SubjectBoundaries(f), 0))
+        foreach (var n in Thresholds(f.DataSubjects, SubjectBoundaries(f)))
         {
             yield return ("dataSubjects", n, f with { DataSubjects = n });
         }
-        foreach (var n in Thresholds(f.Recipients, RecipientBoundaries, 1))
+        foreach (var n in Thresholds(f.Recipients, RecipientBoundaries))
         {
             yield return ("recipients", n, f with { Recipients = n });
         }
@@ -134,15 +134,13 @@ internal static class WhatIfAnalysis
 
     /// <summary>
     /// For each "at least B" boundary, the value just across it from the current one (B when below, B − 1 when at
-    /// or above); for an unknown value, the value just below the lowest boundary and each boundary itself.
+    /// or above); for an unknown value, the value just below the lowest boundary and each boundary itself. The
+    /// boundaries are ascending and above 1, so the values are distinct, valid and never the current one.
     /// </summary>
-    internal static IEnumerable<long> Thresholds(long? current, long[] boundaries, long min)
-    {
-        var values = current is { } now
+    internal static IEnumerable<long> Thresholds(long? current, long[] boundaries) =>
+        current is { } now
             ? boundaries.Select(b => now < b ? b : b - 1)
-            : boundaries.Take(1).Select(b => b - 1).Concat(boundaries);
-        return values.Where(v => v >= min && v != current).Distinct();
-    }
+            : [boundaries[0] - 1, .. boundaries];
 
     private static IEnumerable<T> Others<T>(T current) where T : struct, Enum =>
         Enum.GetValues<T>().Where(v => !EqualityComparer<T>.Default.Equals(v, current));

@@ -96,9 +96,9 @@ public class MisdirectionTests
         Assert.Contains("reached 7 recipients bound by confidentiality by mistake", Line(health with { Exposure = Exposure.TrustedRecipient, Recipients = 7 }, "misdirected-special-category"), StringComparison.Ordinal);
         Assert.Contains("reached a few recipients bound by confidentiality by mistake", Line(health with { Exposure = Exposure.TrustedRecipient }, "misdirected-special-category"), StringComparison.Ordinal);
         Assert.Contains("The e-mail showed 16 recipients each other's addresses", Line(OpenList(16, DataCategory.Contact), "open-recipient-list"), StringComparison.Ordinal);
-        Assert.Contains("credentials data of 50 people reached 100 identified recipients by mistake: too many recipients to rely on deletion",
+        Assert.Contains("Data that enable fraud or expose private life (credentials) of 50 people reached 100 identified recipients by mistake: too many recipients to rely on deletion",
             Line(Misdirected(Exposure.KnownRecipients, 100, DataCategory.Contact, DataCategory.Credentials), "misdirected-widely"), StringComparison.Ordinal);
-        Assert.Contains("financial data of 10000 people reached one identified recipient by mistake: large scale",
+        Assert.Contains("Data that enable fraud or expose private life (financial) of 10000 people reached one identified recipient by mistake: large scale",
             Line(Misdirected(Exposure.KnownRecipients, 1, DataCategory.Financial) with { DataSubjects = 10_000 }, "misdirected-widely"), StringComparison.Ordinal);
     }
 
@@ -112,6 +112,16 @@ public class MisdirectionTests
     {
         var a = RiskEngine.Assess(Conf(DataCategory.Usage) with { Exposure = Exposure.UnknownRecipients, Protection = protection, ProtectionCompromised = compromised });
         Assert.Contains(a.Reasons, r => r.StartsWith($"[confidentiality-intelligible] {expected} disclosed to or accessed by unknown recipients:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Exposure.KnownRecipients, 21L, "Unencrypted personal data were disclosed to 21 identified recipients: a risk")]
+    [InlineData(Exposure.TrustedRecipient, 21L, "Unencrypted personal data were disclosed to 21 recipients bound by confidentiality: a risk")]
+    [InlineData(Exposure.KnownRecipients, null, "Unencrypted personal data were disclosed to identified recipients (how many is not known): a risk")]
+    public void Confidentiality_reason_says_who_received_the_data(Exposure exposure, long? recipients, string expected)
+    {
+        var a = RiskEngine.Assess(Conf(DataCategory.Contact) with { Exposure = exposure, Recipients = recipients });
+        Assert.Contains(a.Reasons, r => r.StartsWith($"[confidentiality-intelligible] {expected}", StringComparison.Ordinal));
     }
 
     [Fact]

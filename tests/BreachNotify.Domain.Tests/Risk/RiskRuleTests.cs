@@ -61,6 +61,17 @@ public class RiskRuleTests
         Assert.Equal(RiskRules.All.Count, RiskRules.All.Select(r => r.Id).Distinct().Count());
     }
 
+    [Theory]
+    [MemberData(nameof(RuleCases))]
+    public void The_rule_explains_itself_in_a_sentence(string ruleId, BreachFacts facts, RiskLevel risk)
+    {
+        var rule = RiskRules.All.Single(r => r.Id == ruleId);
+        var line = RiskEngine.Assess(facts).Reasons.Single(r => r.StartsWith($"[{ruleId}] ", StringComparison.Ordinal));
+        Assert.EndsWith($" ({rule.Source})", line, StringComparison.Ordinal);
+        var explanation = line[(ruleId.Length + 3)..^(rule.Source.Length + 3)];
+        Assert.True(explanation.Length > 40 && explanation.EndsWith('.') && char.IsAsciiLetterUpper(explanation[0]) != char.IsAsciiDigit(explanation[0]), $"{ruleId} ({risk}): '{explanation}'");
+    }
+
     [Fact]
     public void Every_reason_line_names_its_rule_and_cites_a_source()
     {
