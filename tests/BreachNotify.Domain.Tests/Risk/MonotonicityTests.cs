@@ -113,11 +113,12 @@ public class MonotonicityTests
     [Fact]
     public void Seeded_sample_of_fact_space_is_monotonic()
     {
-        // Fixed seed: the same 3,000 fact sets on every run (deterministic, no timing).
+        // Fixed seed: the same 1,500 fact sets on every run (deterministic, no timing); Generated_facts_are_monotonic
+        // draws fresh ones with FsCheck.
         var random = new Random(20261101);
         var categories = Enum.GetValues<DataCategory>();
         var checkedSteps = 0;
-        for (var i = 0; i < 3000; i++)
+        for (var i = 0; i < 1500; i++)
         {
             var types = Enum.GetValues<BreachType>().Where(_ => random.Next(2) == 0).ToArray();
             if (types.Length == 0)
@@ -158,7 +159,7 @@ public class MonotonicityTests
                 Holds(after.Severity.Score >= before.Severity.Score, () => $"{facts} / {step}: ENISA dropped");
             }
         }
-        Holds(checkedSteps > 1000, () => $"only {checkedSteps} escalations checked");
+        Holds(checkedSteps > 500, () => $"only {checkedSteps} escalations checked");
     }
 
     [FsCheck.Xunit.Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 300)]
