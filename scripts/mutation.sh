@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing (dotnet-stryker, pinned in .config/dotnet-tools.json). Slow and CPU-heavy: run by hand, not in CI.
-#   scripts/mutation.sh [risk] [extra stryker options...]
+#   scripts/mutation.sh [risk|deadlines] [extra stryker options...]
 # Prints Stryker's per-file table; the HTML and JSON reports land in StrykerOutput/ under the test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,13 @@ case "$target" in
     project=BreachNotify.Domain.csproj
     mutate='**/Risk/**/*.cs'
     ;;
-  *) echo "unknown target '$target' (known: risk)" >&2; exit 2 ;;
+  deadlines)
+    # The deadline calculator lives in the Domain and is tested by the Application tests.
+    tests=tests/BreachNotify.Application.Tests
+    project=BreachNotify.Domain.csproj
+    mutate='**/Deadlines/**/*.cs'
+    ;;
+  *) echo "unknown target '$target' (known: risk, deadlines)" >&2; exit 2 ;;
 esac
 
 dotnet tool restore >/dev/null
