@@ -204,9 +204,31 @@ describe('dashboard', { timeout: 300_000 }, () => {
     }
   });
 
+  it('edits the recipient count and clears it again when the exposure no longer has one', async () => {
+    // The facts are saved as a merge patch: a count left out would survive a change to unknown recipients, which
+    // the API rejects (recipients need identified recipients). The form sends null instead.
+    const edit = async (exposure, count) => {
+      await page.goto(`${app.baseUrl}/api/ui/#/incident/${state.id}`);
+      await page.reload();
+      const details = page.locator('details.action', { hasText: 'Edit facts' });
+      await details.locator('summary').click();
+      await details.getByLabel('Who could have seen the data?').selectOption(exposure);
+      if (count !== undefined) await details.getByLabel('How many received it by mistake? (optional)').fill(count);
+      await details.getByRole('button', { name: 'Save facts' }).click();
+      await page.getByText('Facts saved and re-assessed.').waitFor();
+      return (await app.api('viewer', `incidents/${state.id}`)).body.facts;
+    };
+    assert.equal((await edit('known-recipients', '5')).recipients, 5);
+    const back = await edit('unknown-recipients');
+    assert.equal(back.exposure, 'unknown-recipients');
+    assert.equal(back.recipients ?? null, null);
+    assert.equal(back.openRecipientList, false);
+  });
+
   it('shows beside the verdict what would change it, on the report form and on the incident page', async () => {
     // Incident page: the stored assessment's what-if list, as the API gives it.
     await page.goto(`${app.baseUrl}/api/ui/#/incident/${state.id}`);
+    await page.reload();
     const stored = (await app.api('viewer', `incidents/${state.id}`)).body.assessment;
     assert.equal(stored.currentEngineDiffers, false);
     assert.ok(stored.whatIf.length > 0);

@@ -88,12 +88,15 @@ export function factsForm(prefix = 'facts.') {
     if (types.includes('confidentiality')) {
       if (expo.value) facts.exposure = expo.value;
       if (exfil.value) facts.exfiltration = exfil.value;
-      if (!identifiedOnly.hidden && recipients.value !== '') facts.recipients = Number(recipients.value);
-      if (!openListFlag.hidden && boolOf('openRecipientList')) facts.openRecipientList = true;
     } else {
       facts.exposure = 'none';
       facts.exfiltration = 'ruled-out';
     }
+    // Always sent, null or false when not asked: the incident page saves the facts as a merge patch, so a count
+    // or a list that no longer applies must be cleared, not left as it was.
+    const confidentiality = types.includes('confidentiality');
+    facts.recipients = confidentiality && !identifiedOnly.hidden && recipients.value !== '' ? Number(recipients.value) : null;
+    facts.openRecipientList = confidentiality && !openListFlag.hidden && boolOf('openRecipientList');
     if (facts.dataSubjects === null) delete facts.dataSubjects;
     return facts;
   }
