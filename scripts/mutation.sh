@@ -24,6 +24,7 @@ esac
 
 dotnet tool restore >/dev/null
 cd "$tests"
-# One test runner by default: the machine is shared; pass --concurrency N to go faster.
-dotnet dotnet-stryker --project "$project" --mutate "$mutate" --concurrency 1 \
+# One test runner by default (the machine is shared; pass --concurrency N to go faster); Release builds make the
+# property tests, which run for nearly every mutant, about twice as fast.
+dotnet dotnet-stryker --project "$project" --mutate "$mutate" --concurrency 1 --configuration Release \
   --reporter cleartext --reporter html --reporter json --reporter progress "$@"
