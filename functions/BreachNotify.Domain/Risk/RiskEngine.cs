@@ -143,6 +143,7 @@ public static class RiskEngine
         }
     }
 
+    // Misuse never reaches here: (a) and (b) both require that no misuse was observed.
     private static string Describe(HarmDimensions dimensions)
     {
         var parts = new List<string>();
@@ -153,10 +154,6 @@ public static class RiskEngine
         if (dimensions.HasFlag(HarmDimensions.Integrity))
         {
             parts.Add("the loss of integrity");
-        }
-        if (dimensions.HasFlag(HarmDimensions.Misuse))
-        {
-            parts.Add("misuse that has already happened");
         }
         return string.Join(" and ", parts);
     }

@@ -86,7 +86,7 @@ internal static class WhatIfAnalysis
             IReadOnlyList<DataCategory> categories = f.DataCategories.Contains(c) ? [.. f.DataCategories.Where(x => x != c)] : [.. f.DataCategories, c];
             yield return ("dataCategories", categories, f with { DataCategories = categories });
         }
-        foreach (var n in Thresholds(f.DataSubjects, SubjectBoundaries(f)))
+        foreach (var n in Thresholds(f.DataSubjects, SubjectBoundaries))
         {
             yield return ("dataSubjects", n, f with { DataSubjects = n });
         }
@@ -127,10 +127,7 @@ internal static class WhatIfAnalysis
     internal static readonly long[] RecipientBoundaries = [BreachProfile.SmallCircleRecipients + 1, BreachProfile.WideCircleRecipients];
 
     /// <summary>Data subjects matter for large scale, and for an open list without a count they are the recipients too.</summary>
-    internal static long[] SubjectBoundaries(BreachFacts f) =>
-        f.OpenRecipientList && f.Recipients is null
-            ? [.. RecipientBoundaries, BreachProfile.LargeScaleSubjects]
-            : [BreachProfile.LargeScaleSubjects];
+    internal static readonly long[] SubjectBoundaries = [.. RecipientBoundaries, BreachProfile.LargeScaleSubjects];
 
     /// <summary>
     /// For each "at least B" boundary, the value just across it from the current one (B when below, B − 1 when at
