@@ -93,6 +93,6 @@ public static class FactsGenerator
         return fixedUp with { MisuseObserved = fixedUp.MisuseObserved && misusePossible };
     }
 
-    /// <summary>For <c>[Property(Arbitrary = [typeof(FactsGenerator)])]</c>.</summary>
+    /// <summary>The generator as an FsCheck arbitrary (no shrinking: a failing case prints the facts in full).</summary>
     public static Arbitrary<BreachFacts> BreachFacts() => Arb.From(Facts);
 }

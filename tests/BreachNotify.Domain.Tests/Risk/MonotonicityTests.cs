@@ -118,7 +118,7 @@ public class MonotonicityTests
         var random = new Random(20261101);
         var categories = Enum.GetValues<DataCategory>();
         var checkedSteps = 0;
-        for (var i = 0; i < 1500; i++)
+        for (var i = 0; i < RiskProperty.Runs(1500); i++)
         {
             var types = Enum.GetValues<BreachType>().Where(_ => random.Next(2) == 0).ToArray();
             if (types.Length == 0)
@@ -159,11 +159,11 @@ public class MonotonicityTests
                 Holds(after.Severity.Score >= before.Severity.Score, () => $"{facts} / {step}: ENISA dropped");
             }
         }
-        Holds(checkedSteps > 500, () => $"only {checkedSteps} escalations checked");
+        Holds(checkedSteps > RiskProperty.Runs(500), () => $"only {checkedSteps} escalations checked");
     }
 
-    [FsCheck.Xunit.Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 300)]
-    public void Generated_facts_are_monotonic(BreachFacts facts)
+    [Fact]
+    public void Generated_facts_are_monotonic() => RiskProperty.Check(300, facts =>
     {
         var before = RiskEngine.Assess(facts);
         foreach (var (step, escalated) in Escalations(facts).Where(e => e.Facts.Validate().Count == 0))
@@ -174,7 +174,7 @@ public class MonotonicityTests
             Holds(!Duty(before) || Duty(after), () => $"{facts} / {step}: duty dropped");
             Holds(after.Severity.Score >= before.Severity.Score, () => $"{facts} / {step}: ENISA dropped");
         }
-    }
+    });
 
     /// <summary>Asserts, building the message (facts printed in full) only on failure: these loops run 100,000 times.</summary>
     private static void Holds(bool condition, Func<string> message)

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using BreachNotify.Domain.Risk;
-using FsCheck.Xunit;
 
 namespace BreachNotify.Domain.Tests.Risk;
 
@@ -46,8 +45,8 @@ public partial class ReasonTruthTests
         (new("[Oo]nly simple data", RegexOptions.Compiled), f => f.DataCategories.Any(c => EnisaSeverity.BaseDataProcessingContext(c) > 1), "not only simple data"),
     ];
 
-    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 1000)]
-    public void No_reason_contradicts_the_facts(BreachFacts facts)
+    [Fact]
+    public void No_reason_contradicts_the_facts() => RiskProperty.Check(1000, facts =>
     {
         var assessment = RiskEngine.Assess(facts);
         foreach (var line in assessment.Reasons)
@@ -80,7 +79,7 @@ public partial class ReasonTruthTests
                 Assert.Equal(facts.Recipients ?? facts.DataSubjects, count);
             }
         }
-    }
+    });
 
     /// <summary>The reason without its citation: the sources name cases whose facts are not these facts.</summary>
     private static string Explanation(string line)

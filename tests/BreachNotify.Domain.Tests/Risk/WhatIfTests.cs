@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using BreachNotify.Domain.Risk;
-using FsCheck.Xunit;
 using static BreachNotify.Domain.Tests.Risk.Cases;
 
 namespace BreachNotify.Domain.Tests.Risk;
@@ -41,8 +40,8 @@ public class WhatIfTests
     private static bool Unknown(BreachFacts facts, string fact) =>
         (fact == "exfiltration" && facts.Exfiltration == Exfiltration.Unknown) || (fact == "recipients" && facts.Recipients is null);
 
-    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 150)]
-    public void Each_entry_applied_gives_exactly_the_listed_outcome(BreachFacts facts)
+    [Fact]
+    public void Each_entry_applied_gives_exactly_the_listed_outcome() => RiskProperty.Check(150, facts =>
     {
         var baseline = RiskEngine.Assess(facts);
         var before = JsonSerializer.SerializeToNode(facts, HandlerJson)!.AsObject();
@@ -57,17 +56,17 @@ public class WhatIfTests
             Assert.Equal(Outcome(entry), Outcome(reassessed));
             Assert.NotEqual(Outcome(baseline), Outcome(entry));
         }
-    }
+    });
 
-    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 150)]
-    public void Unknown_facts_come_first(BreachFacts facts)
+    [Fact]
+    public void Unknown_facts_come_first() => RiskProperty.Check(150, facts =>
     {
         var unknownFlags = RiskEngine.WhatIf(facts).Select(w => Unknown(facts, w.Fact)).ToList();
         Assert.Equal(unknownFlags.OrderByDescending(u => u), unknownFlags);
-    }
+    });
 
-    [Property(Arbitrary = [typeof(FactsGenerator)], MaxTest = 150)]
-    public void Every_outcome_changing_single_fact_change_is_listed(BreachFacts facts)
+    [Fact]
+    public void Every_outcome_changing_single_fact_change_is_listed() => RiskProperty.Check(150, facts =>
     {
         var baseline = Outcome(RiskEngine.Assess(facts));
         var entries = RiskEngine.WhatIf(facts);
@@ -87,7 +86,7 @@ public class WhatIfTests
                 entries.Any(e => e.Fact == fact && Outcome(e) == outcome && (!exactValue || JsonNode.DeepEquals(Node(e.Value), value))),
                 $"{fact} = {value?.ToJsonString()} gives {outcome} but is not listed");
         }
-    }
+    });
 
     /// <summary>The test's own enumeration of single-fact changes, written against the JSON contract.</summary>
     private static IEnumerable<(string Fact, JsonNode? Value, bool ExactValue)> Variants(BreachFacts f)
