@@ -30,6 +30,7 @@ public class RiskAssessmentTests
         Assert.NotEqual(Base, changed);
         Assert.False(Base.Equals(changed), part);
         Assert.False(changed.Equals(Base), part);
+        Assert.NotEqual(Base.GetHashCode(), changed.GetHashCode());
     }
 
     [Theory]
