@@ -24,6 +24,19 @@ public sealed record BreachFacts
     public bool ProtectionCompromised { get; init; }
 
     public Exposure Exposure { get; init; }
+
+    /// <summary>
+    /// How many people or organisations received the data by mistake (with exposure trusted-recipient or
+    /// known-recipients); null when not known yet. For an open recipient list it defaults to the data subjects.
+    /// </summary>
+    public long? Recipients { get; init; }
+
+    /// <summary>
+    /// An e-mail revealed its recipients' addresses to each other (To/Cc instead of Bcc): the data subjects are the
+    /// recipients, and <see cref="DataCategories"/> say what being on the list reveals (clients of a clinic: health).
+    /// </summary>
+    public bool OpenRecipientList { get; init; }
+
     public Exfiltration Exfiltration { get; init; }
 
     /// <summary>Deliberate: attack, theft, insider misuse.</summary>
@@ -142,6 +155,22 @@ public sealed record BreachFacts
         {
             errors.Add(new("protectionCompromised", "protectionCompromised needs a protection other than none."));
         }
+        if (Recipients is < 1)
+        {
+            errors.Add(new("recipients", "recipients must be 1 or more when given."));
+        }
+        if (Recipients is not null && Exposure is not (Exposure.TrustedRecipient or Exposure.KnownRecipients))
+        {
+            errors.Add(new("recipients", "recipients counts identified recipients: give it with exposure trusted-recipient or known-recipients."));
+        }
+        if (OpenRecipientList && Exposure != Exposure.KnownRecipients)
+        {
+            errors.Add(new("openRecipientList", "An open recipient list discloses the addresses to known recipients: set exposure to known-recipients."));
+        }
+        if (OpenRecipientList && DataCategories?.Contains(DataCategory.Contact) == false)
+        {
+            errors.Add(new("openRecipientList", "An open recipient list discloses e-mail addresses: include contact in dataCategories."));
+        }
         if (MisuseObserved && !confidentiality && !integrity && Exfiltration == Exfiltration.RuledOut)
         {
             errors.Add(new("misuseObserved", "Misuse requires a confidentiality or integrity breach, or exfiltration that is not ruled out."));
@@ -160,6 +189,8 @@ public sealed record BreachFacts
         && Protection == other.Protection
         && ProtectionCompromised == other.ProtectionCompromised
         && Exposure == other.Exposure
+        && Recipients == other.Recipients
+        && OpenRecipientList == other.OpenRecipientList
         && Exfiltration == other.Exfiltration
         && MaliciousIntent == other.MaliciousIntent
         && AvailabilityImpact == other.AvailabilityImpact
@@ -179,6 +210,8 @@ public sealed record BreachFacts
         hash.Add(Protection);
         hash.Add(ProtectionCompromised);
         hash.Add(Exposure);
+        hash.Add(Recipients);
+        hash.Add(OpenRecipientList);
         hash.Add(Exfiltration);
         hash.Add(MaliciousIntent);
         hash.Add(AvailabilityImpact);

@@ -27,6 +27,11 @@ public static class EnisaSeverity
     public static SeverityScore Compute(BreachFacts facts)
     {
         RiskEngine.EnsureValid(facts);
+        return Score(facts);
+    }
+
+    internal static SeverityScore Score(BreachFacts facts)
+    {
         var dpc = DataProcessingContext(facts);
         var ei = EaseOfIdentification(facts);
         var cb = Circumstances(facts);

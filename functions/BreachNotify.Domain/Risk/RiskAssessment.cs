@@ -22,6 +22,16 @@ public sealed record RiskAssessment(
     IReadOnlyList<string> Reasons,
     string EngineVersion)
 {
+    /// <summary>Same decision: risk, authority notification, communication to data subjects and public communication.</summary>
+    public bool DecidesAs(RiskAssessment other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Risk == other.Risk
+            && NotifyAuthority == other.NotifyAuthority
+            && NotifyDataSubjects == other.NotifyDataSubjects
+            && PublicCommunication == other.PublicCommunication;
+    }
+
     public bool Equals(RiskAssessment? other) =>
         other is not null
         && Severity == other.Severity

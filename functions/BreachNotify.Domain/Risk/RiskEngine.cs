@@ -14,7 +14,7 @@ namespace BreachNotify.Domain.Risk;
 public static class RiskEngine
 {
     /// <summary>Version of the rule set; bump on any change of outcome.</summary>
-    public const string Version = "2026.11.1";
+    public const string Version = "2026.12.1";
 
     private const string Art34Source = "GDPR Art 34(3)";
 
@@ -22,8 +22,19 @@ public static class RiskEngine
     public static RiskAssessment Assess(BreachFacts facts)
     {
         EnsureValid(facts);
+        return Decide(facts);
+    }
 
-        var severity = EnisaSeverity.Compute(facts);
+    /// <summary>
+    /// Every single-fact change that would change the outcome of <see cref="Assess"/>, facts still unknown first
+    /// (see <see cref="WhatIfAnalysis"/>). Throws <see cref="ArgumentException"/> when the facts are invalid.
+    /// </summary>
+    public static IReadOnlyList<WhatIf> WhatIf(BreachFacts facts) => WhatIfAnalysis.Of(facts, Assess(facts));
+
+    /// <summary>Assesses facts already known to be valid.</summary>
+    internal static RiskAssessment Decide(BreachFacts facts)
+    {
+        var severity = EnisaSeverity.Score(facts);
         var profile = new BreachProfile(facts, severity);
         var reasons = new List<string>();
         var risk = RiskLevel.Unlikely;
@@ -78,7 +89,9 @@ public static class RiskEngine
             if (coversHigh)
             {
                 exemptions.Add(Art34Exemptions.SubsequentMeasures);
-                reasons.Add($"[{Art34Exemptions.SubsequentMeasures}] Measures already taken (deletion, return, recall, wipe or reset) make misuse unlikely, so a high risk to confidentiality is no longer likely to materialise ({Art34Source}(b); EDPB Guidelines 9/2022 §III.D).");
+                reasons.Add(high
+                    ? $"[{Art34Exemptions.SubsequentMeasures}] Measures already taken (deletion, return, recall, wipe or reset) make misuse unlikely, so the high risk to confidentiality is no longer likely to materialise ({Art34Source}(b); EDPB Guidelines 9/2022 §III.D)."
+                    : $"[{Art34Exemptions.SubsequentMeasures}] Measures already taken (deletion, return, recall, wipe or reset) make misuse unlikely ({Art34Source}(b); EDPB Guidelines 9/2022 §III.D).");
             }
             else
             {
@@ -130,6 +143,7 @@ public static class RiskEngine
         }
     }
 
+    // Misuse never reaches here: (a) and (b) both require that no misuse was observed.
     private static string Describe(HarmDimensions dimensions)
     {
         var parts = new List<string>();
@@ -140,10 +154,6 @@ public static class RiskEngine
         if (dimensions.HasFlag(HarmDimensions.Integrity))
         {
             parts.Add("the loss of integrity");
-        }
-        if (dimensions.HasFlag(HarmDimensions.Misuse))
-        {
-            parts.Add("misuse that has already happened");
         }
         return string.Join(" and ", parts);
     }

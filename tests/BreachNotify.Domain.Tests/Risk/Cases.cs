@@ -34,6 +34,16 @@ internal static class Cases
             MaliciousIntent = true,
         };
 
+    /// <summary>Asserts an expected outcome (risk, authority, data subjects); the reasons are printed when the risk differs.</summary>
+    public static RiskAssessment AssertOutcome(string name, BreachFacts facts, RiskLevel risk, bool notifyAuthority, bool notifyDataSubjects)
+    {
+        var a = RiskEngine.Assess(facts);
+        Assert.True(risk == a.Risk, $"{name}: expected {risk}, got {a.Risk}\n{string.Join('\n', a.Reasons)}");
+        Assert.Equal(notifyAuthority, a.NotifyAuthority);
+        Assert.Equal(notifyDataSubjects, a.NotifyDataSubjects);
+        return a;
+    }
+
     public static bool Fired(this RiskAssessment assessment, string ruleId) =>
         assessment.Reasons.Any(r => r.StartsWith($"[{ruleId}]", StringComparison.Ordinal));
 

@@ -66,6 +66,11 @@ public class DeterminismTests
         Assert.Equal(a.GetHashCode(), b.GetHashCode());
         Assert.NotEqual(a, a with { DataCategories = [DataCategory.Contact] });
         Assert.NotEqual(a, a with { Contained = true });
+        var identified = a with { Exposure = Exposure.KnownRecipients };
+        Assert.NotEqual(identified, identified with { Recipients = 3 });
+        Assert.NotEqual(identified, identified with { OpenRecipientList = true });
+        Assert.NotEqual(identified.GetHashCode(), (identified with { Recipients = 3 }).GetHashCode());
+        Assert.NotEqual(identified.GetHashCode(), (identified with { OpenRecipientList = true }).GetHashCode());
     }
 
     [Fact]
@@ -122,6 +127,6 @@ public class DeterminismTests
         Assert.False(root.GetProperty("publicCommunication").GetBoolean());
         Assert.Equal(0, root.GetProperty("exemptions").GetArrayLength());
         Assert.True(root.GetProperty("reasons").GetArrayLength() > 0);
-        Assert.Equal("2026.11.1", root.GetProperty("engineVersion").GetString());
+        Assert.Equal("2026.12.1", root.GetProperty("engineVersion").GetString());
     }
 }

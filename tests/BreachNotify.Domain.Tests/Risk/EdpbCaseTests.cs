@@ -93,12 +93,13 @@ public class EdpbCaseTests
             },
             RiskLevel.Risk, true, false
         },
-        // Case 09: accidental transmission to a trusted third party who deleted it.
+        // Case 09: an insurance agent bound by professional secrecy, the sole recipient, received two dozen other
+        // customers' contact and insurance data by mistake and confirmed deletion in writing.
         {
             "09 trusted recipient confirmed deletion",
             Conf(DataCategory.Contact, DataCategory.Financial) with
             {
-                DataSubjects = 30, Exposure = Exposure.TrustedRecipient, Contained = true,
+                DataSubjects = 24, Exposure = Exposure.TrustedRecipient, Recipients = 1, Contained = true,
             },
             RiskLevel.Unlikely, false, false
         },
@@ -131,30 +132,44 @@ public class EdpbCaseTests
             },
             RiskLevel.High, true, true
         },
-        // Case 13: webshop sends an order and invoice to the wrong customer, who deletes it.
+        // Case 13: two customers' parcels and packing slips (name, address, items, price) swapped; the retailer
+        // recalled both and sent them on to the right customers.
         {
-            "13 invoice to wrong customer",
+            "13 parcels and packing slips swapped, recalled",
             Conf(DataCategory.Contact, DataCategory.Usage, DataCategory.Financial) with
             {
-                DataSubjects = 2, Exposure = Exposure.KnownRecipients, Contained = true,
+                DataSubjects = 2, Exposure = Exposure.KnownRecipients, Recipients = 2, Contained = true,
             },
             RiskLevel.Unlikely, false, false
         },
-        // Case 14: social-security numbers of job seekers e-mailed to the wrong recipients.
+        // Case 14: a job-seekers' list with social-security numbers attached by mistake to an e-mail to every job
+        // seeker on it (tens of thousands); recipients asked to delete, which cannot be verified.
         {
-            "14 official identifiers e-mailed by mistake",
-            Conf(DataCategory.Contact, DataCategory.OfficialId, DataCategory.Employment) with
+            "14 social-security numbers mailed to the whole list",
+            Conf(DataCategory.Contact, DataCategory.OfficialId) with
             {
-                DataSubjects = 60, Exposure = Exposure.KnownRecipients,
+                DataSubjects = 60_000, Exposure = Exposure.KnownRecipients, Recipients = 60_000,
             },
             RiskLevel.High, true, true
         },
-        // Case 16: insurance letters with premiums and birth dates posted to the wrong people.
+        // Case 15: a course's participant list (names, e-mail addresses, food preferences) sent to 15 former
+        // participants instead of the hotel; recipients asked to delete. Modelled with the food preferences left
+        // out as not revealing health (see the variant with health in MisdirectionTests and docs/risk-engine.md).
         {
-            "16 insurance letters misposted",
-            Conf(DataCategory.Contact, DataCategory.Identity, DataCategory.Financial) with
+            "15 participant list to 15 former participants",
+            Conf(DataCategory.Contact) with
             {
-                DataSubjects = 300, Exposure = Exposure.KnownRecipients,
+                DataSubjects = 15, Exposure = Exposure.KnownRecipients, Recipients = 15,
+            },
+            RiskLevel.Unlikely, false, false
+        },
+        // Case 16: two policyholders' letters (name, address, birth date, vehicle registration, mileage, rates) in
+        // one envelope, opened by the other policyholder.
+        {
+            "16 insurance letter in the wrong envelope",
+            Conf(DataCategory.Contact, DataCategory.Identity, DataCategory.Usage) with
+            {
+                DataSubjects = 1, Exposure = Exposure.KnownRecipients, Recipients = 1,
             },
             RiskLevel.Risk, true, false
         },
@@ -205,6 +220,14 @@ public class EdpbCaseTests
             RiskLevel.High, true, true
         },
         {
+            "bank details of 200 people sent to a trusted partner who deleted them",
+            Conf(DataCategory.Contact, DataCategory.Financial, DataCategory.OfficialId) with
+            {
+                DataSubjects = 200, Exposure = Exposure.TrustedRecipient, Recipients = 1, Contained = true,
+            },
+            RiskLevel.Unlikely, false, false
+        },
+        {
             "list of children's data published",
             Conf(DataCategory.Contact, DataCategory.Identity) with
             {
@@ -229,10 +252,7 @@ public class EdpbCaseTests
     [MemberData(nameof(BriefCases))]
     public void Matches_expected_outcome(string name, BreachFacts facts, RiskLevel risk, bool notifyAuthority, bool notifyDataSubjects)
     {
-        var assessment = RiskEngine.Assess(facts);
-        Assert.True(risk == assessment.Risk, $"{name}: expected {risk}, got {assessment.Risk}\n{string.Join('\n', assessment.Reasons)}");
-        Assert.Equal(notifyAuthority, assessment.NotifyAuthority);
-        Assert.Equal(notifyDataSubjects, assessment.NotifyDataSubjects);
+        var assessment = AssertOutcome(name, facts, risk, notifyAuthority, notifyDataSubjects);
         Assert.False(assessment.PublicCommunication);
         Assert.Equal(RiskEngine.Version, assessment.EngineVersion);
     }

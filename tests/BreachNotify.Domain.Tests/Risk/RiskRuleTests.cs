@@ -10,7 +10,10 @@ public class RiskRuleTests
     {
         { "enisa-severity", Conf(DataCategory.Contact), RiskLevel.Risk },
         { "data-unintelligible", Attack(50, DataCategory.Contact) with { Protection = Protection.Encrypted }, RiskLevel.Unlikely },
-        { "recipient-contained", Conf(DataCategory.Contact) with { Exposure = Exposure.KnownRecipients, Contained = true }, RiskLevel.Unlikely },
+        { "access-contained", Conf(DataCategory.Health) with { Contained = true }, RiskLevel.Unlikely },
+        { "recipient-contained", Conf(DataCategory.Financial) with { Exposure = Exposure.KnownRecipients, Recipients = 3, Contained = true }, RiskLevel.Unlikely },
+        { "misdirected-minor", Conf(DataCategory.Contact, DataCategory.Identity) with { Exposure = Exposure.KnownRecipients, Recipients = 20 }, RiskLevel.Unlikely },
+        { "open-recipient-list", Conf(DataCategory.Contact) with { DataSubjects = 16, Exposure = Exposure.KnownRecipients, OpenRecipientList = true }, RiskLevel.Unlikely },
         { "pseudonymised", Attack(50, DataCategory.Health) with { Protection = Protection.Pseudonymised }, RiskLevel.Risk },
         { "availability-restored", Avail(DataCategory.Contact) with { AvailabilityImpact = AvailabilityImpact.RestoredQuickly }, RiskLevel.Unlikely },
         { "integrity-recovered", Integ(DataCategory.Contact) with { IntegrityImpact = IntegrityImpact.Recovered }, RiskLevel.Unlikely },
@@ -22,7 +25,8 @@ public class RiskRuleTests
         { "hostile-vulnerable", Attack(5, DataCategory.Contact) with { VulnerableSubjects = true }, RiskLevel.High },
         { "hostile-large-scale", Attack(10_000, DataCategory.Contact), RiskLevel.High },
         { "hostile-detailed-profile", Attack(5, DataCategory.Contact, DataCategory.Identity, DataCategory.Usage, DataCategory.Education), RiskLevel.High },
-        { "misdirected-high-impact", Conf(DataCategory.Contact, DataCategory.Credentials) with { Exposure = Exposure.KnownRecipients }, RiskLevel.High },
+        { "misdirected-special-category", Conf(DataCategory.Criminal) with { Exposure = Exposure.TrustedRecipient }, RiskLevel.High },
+        { "misdirected-widely", Conf(DataCategory.Location) with { Exposure = Exposure.KnownRecipients, Recipients = 100 }, RiskLevel.High },
         { "misuse-observed", Conf(DataCategory.Contact) with { Exposure = Exposure.KnownRecipients, MisuseObserved = true }, RiskLevel.Risk },
         { "misuse-identity-fraud", Conf(DataCategory.Identity) with { DataSubjects = 1, Exposure = Exposure.KnownRecipients, MisuseObserved = true }, RiskLevel.High },
         { "availability-delayed", Avail(DataCategory.Contact) with { AvailabilityImpact = AvailabilityImpact.Delayed }, RiskLevel.Risk },
@@ -55,6 +59,17 @@ public class RiskRuleTests
             Assert.Matches("GDPR|EDPB|ENISA", rule.Source);
         });
         Assert.Equal(RiskRules.All.Count, RiskRules.All.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleCases))]
+    public void The_rule_explains_itself_in_a_sentence(string ruleId, BreachFacts facts, RiskLevel risk)
+    {
+        var rule = RiskRules.All.Single(r => r.Id == ruleId);
+        var line = RiskEngine.Assess(facts).Reasons.Single(r => r.StartsWith($"[{ruleId}] ", StringComparison.Ordinal));
+        Assert.EndsWith($" ({rule.Source})", line, StringComparison.Ordinal);
+        var explanation = line[(ruleId.Length + 3)..^(rule.Source.Length + 3)];
+        Assert.True(explanation.Length > 40 && explanation.EndsWith('.') && char.IsAsciiLetterUpper(explanation[0]) != char.IsAsciiDigit(explanation[0]), $"{ruleId} ({risk}): '{explanation}'");
     }
 
     [Fact]
@@ -90,14 +105,18 @@ public class RiskRuleTests
     }
 
     [Theory]
-    [InlineData(Exposure.TrustedRecipient, 1000, RiskLevel.Unlikely)]
-    [InlineData(Exposure.KnownRecipients, 10, RiskLevel.Unlikely)]
-    [InlineData(Exposure.KnownRecipients, 11, RiskLevel.Risk)]
-    [InlineData(Exposure.None, 1000, RiskLevel.Unlikely)]
-    public void Contained_disclosure_limits(Exposure exposure, long subjects, RiskLevel expected) =>
-        Assert.Equal(expected, RiskEngine.Assess(Conf(DataCategory.Contact) with
+    [InlineData(Exposure.TrustedRecipient, 9_999, null, RiskLevel.Unlikely)]
+    [InlineData(Exposure.TrustedRecipient, 10_000, null, RiskLevel.Risk)]
+    [InlineData(Exposure.TrustedRecipient, 50, 20L, RiskLevel.Unlikely)]
+    [InlineData(Exposure.TrustedRecipient, 50, 21L, RiskLevel.Risk)]
+    [InlineData(Exposure.KnownRecipients, 50, 20L, RiskLevel.Unlikely)]
+    [InlineData(Exposure.KnownRecipients, 50, 21L, RiskLevel.Risk)]
+    [InlineData(Exposure.KnownRecipients, 50, null, RiskLevel.Risk)]
+    [InlineData(Exposure.None, 200_000, null, RiskLevel.Unlikely)]
+    public void Contained_disclosure_limits(Exposure exposure, long subjects, long? recipients, RiskLevel expected) =>
+        Assert.Equal(expected, RiskEngine.Assess(Conf(DataCategory.Usage) with
         {
-            DataSubjects = subjects, Exposure = exposure, Contained = true,
+            DataSubjects = subjects, Exposure = exposure, Recipients = recipients, Contained = true,
         }).Risk);
 
     public static TheoryData<string, BreachFacts> ContainmentBlockers => new()
@@ -107,6 +126,8 @@ public class RiskRuleTests
         { "misuse", Conf(DataCategory.Contact) with { Exposure = Exposure.TrustedRecipient, Contained = true, MisuseObserved = true } },
         { "vulnerable", Conf(DataCategory.Contact) with { Exposure = Exposure.TrustedRecipient, Contained = true, VulnerableSubjects = true } },
         { "health", Conf(DataCategory.Health) with { Exposure = Exposure.TrustedRecipient, Contained = true } },
+        { "official id with an ordinary recipient", Conf(DataCategory.OfficialId) with { Exposure = Exposure.KnownRecipients, Recipients = 1, Contained = true } },
+        { "large scale", Conf(DataCategory.Usage) with { DataSubjects = 10_000, Exposure = Exposure.TrustedRecipient, Contained = true } },
         { "unknown recipients", Conf(DataCategory.Contact) with { Exposure = Exposure.UnknownRecipients, Contained = true } },
     };
 
@@ -188,7 +209,7 @@ public class RiskRuleTests
     {
         var a = RiskEngine.Assess(Conf(DataCategory.Contact, DataCategory.Financial) with { DataSubjects = 200, Exposure = Exposure.KnownRecipients });
         Assert.Equal(RiskLevel.Risk, a.Risk);
-        Assert.False(a.Fired("misdirected-high-impact"));
+        Assert.False(a.Fired("misdirected-widely"));
     }
 
     [Theory]

@@ -29,6 +29,11 @@ public class ValidationTests
         { "exfiltration", Avail(DataCategory.Contact) with { Exfiltration = Exfiltration.Confirmed } },
         { "protectionCompromised", Conf(DataCategory.Contact) with { ProtectionCompromised = true } },
         { "misuseObserved", Avail(DataCategory.Contact) with { MisuseObserved = true } },
+        { "recipients", Conf(DataCategory.Contact) with { Exposure = Exposure.KnownRecipients, Recipients = 0 } },
+        { "recipients", Conf(DataCategory.Contact) with { Exposure = Exposure.UnknownRecipients, Recipients = 5 } },
+        { "recipients", Conf(DataCategory.Contact) with { Recipients = 5 } },
+        { "openRecipientList", Conf(DataCategory.Contact) with { Exposure = Exposure.TrustedRecipient, OpenRecipientList = true } },
+        { "openRecipientList", Conf(DataCategory.Health) with { Exposure = Exposure.KnownRecipients, OpenRecipientList = true } },
     };
 
     [Theory]
@@ -70,6 +75,8 @@ public class ValidationTests
         Avail(DataCategory.Contact) with { Exfiltration = Exfiltration.Unknown, MisuseObserved = true },
         Integ(DataCategory.Financial) with { MisuseObserved = true },
         Avail(DataCategory.Contact),
+        Conf(DataCategory.Contact) with { Exposure = Exposure.TrustedRecipient, Recipients = 1 },
+        Conf(DataCategory.Contact, DataCategory.Health) with { Exposure = Exposure.KnownRecipients, Recipients = 30, OpenRecipientList = true },
     };
 
     [Theory]

@@ -1,5 +1,4 @@
 using BreachNotify.Application.Risk;
-using BreachNotify.Domain.Risk;
 using BreachNotify.FunctionApp.Auth;
 using BreachNotify.FunctionApp.Http;
 using Microsoft.AspNetCore.Authorization;
@@ -10,13 +9,13 @@ namespace BreachNotify.FunctionApp.Features.Assessments;
 
 public sealed class AssessmentFunctions
 {
-    /// <summary>Judges facts without storing anything: ENISA severity plus the GDPR Art 33/34 rules, with reasons.</summary>
+    /// <summary>Judges facts without storing anything: ENISA severity plus the GDPR Art 33/34 rules, with reasons and what would change it.</summary>
     [Function("AssessFacts")]
     [Authorize(Policy = Policies.Report)]
-    public async Task<Ok<RiskAssessment>> Assess(
+    public async Task<Ok<AssessmentResponse>> Assess(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assessments")] HttpRequest req, CancellationToken cancellationToken)
     {
         var facts = await req.ReadJsonAsync<FactsRequest>(cancellationToken);
-        return TypedResults.Ok(RiskAssessor.Assess(facts.ToFacts()));
+        return TypedResults.Ok(AssessmentResponse.From(RiskAssessor.Answer(facts.ToFacts())));
     }
 }

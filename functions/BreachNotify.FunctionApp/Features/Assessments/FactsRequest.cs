@@ -27,7 +27,9 @@ public sealed record FactsRequest(
     IntegrityImpact IntegrityImpact = IntegrityImpact.None,
     bool Contained = false,
     bool MisuseObserved = false,
-    bool DisproportionateEffort = false)
+    bool DisproportionateEffort = false,
+    long? Recipients = null,
+    bool OpenRecipientList = false)
 {
     public BreachFacts ToFacts(string fieldPrefix = "")
     {
@@ -58,12 +60,14 @@ public sealed record FactsRequest(
             Contained = Contained,
             MisuseObserved = MisuseObserved,
             DisproportionateEffort = DisproportionateEffort,
+            Recipients = Recipients,
+            OpenRecipientList = OpenRecipientList,
         };
     }
 
     public static FactsRequest From(BreachFacts f) => new(f.BreachTypes, f.DataCategories, f.DataSubjects, f.Records, f.VulnerableSubjects,
         f.Protection, f.ProtectionCompromised, f.Exposure, f.Exfiltration, f.MaliciousIntent, f.AvailabilityImpact, f.IntegrityImpact,
-        f.Contained, f.MisuseObserved, f.DisproportionateEffort);
+        f.Contained, f.MisuseObserved, f.DisproportionateEffort, f.Recipients, f.OpenRecipientList);
 
     /// <summary>Applies a JSON merge patch (RFC 7396) to the current facts and validates the result.</summary>
     public static BreachFacts Merge(BreachFacts? current, JsonElement patch, string fieldPrefix)

@@ -54,7 +54,7 @@ public sealed class IncidentResponse
     public required DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
     public BreachFacts? Facts { get; init; }
-    public RiskAssessment? Assessment { get; init; }
+    public IncidentAssessmentResponse? Assessment { get; init; }
     public DateTimeOffset? AssessedAt { get; init; }
     public NotificationDecision? Decision { get; init; }
 
@@ -83,7 +83,7 @@ public sealed class IncidentResponse
         UpdatedAt = s.UpdatedAt,
         ClosedAt = s.ClosedAt,
         Facts = s.Facts,
-        Assessment = s.Assessment,
+        Assessment = IncidentAssessmentResponse.From(s.Facts, s.Assessment),
         AssessedAt = s.AssessedAt,
         Decision = s.Decision,
         Deadlines = deadlines ?? [],

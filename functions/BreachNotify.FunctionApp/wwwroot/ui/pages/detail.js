@@ -121,12 +121,14 @@ function factsList(f) {
   const yes = [
     f.vulnerableSubjects && 'vulnerable people affected', f.maliciousIntent && 'deliberate', f.misuseObserved && 'misuse observed',
     f.contained && 'contained', f.protectionCompromised && 'protection compromised', f.disproportionateEffort && 'individual notice disproportionate',
+    f.openRecipientList && 'addresses shown to each other (To/Cc)',
   ].filter(Boolean);
   return dl([
     ['What happened', f.breachTypes.map(t => W.label(W.breachTypes, t)).join(', ')],
     ['Data', f.dataCategories.map(c => W.label(W.dataCategories, c)).join(', ')],
     ['People', String(f.dataSubjects)],
     f.records != null ? ['Records', String(f.records)] : null,
+    f.recipients != null ? ['Received by mistake by', `${f.recipients} recipient(s)`] : null,
     ['Protection', W.label(W.protection, f.protection)],
     f.breachTypes.includes('confidentiality') ? ['Seen by', W.label(W.exposure, f.exposure)] : null,
     f.breachTypes.includes('confidentiality') ? ['Exfiltration', W.label(W.exfiltration, f.exfiltration)] : null,
@@ -138,7 +140,7 @@ function factsList(f) {
 
 function assessmentCard(i, base, reload) {
   const body = h('div', {}, factsList(i.facts),
-    i.assessment ? [h('h3', {}, 'Assessment ', h('span', { class: 'muted small' }, 'as of ', timeEl(i.assessedAt))), assessmentView(i.assessment)]
+    i.assessment ? [h('h3', {}, 'Assessment ', h('span', { class: 'muted small' }, 'as of ', timeEl(i.assessedAt))), assessmentView(i.assessment, i.facts)]
       : h('p', { class: 'muted' }, 'Not assessed: record the facts first.'));
   const c = card('Facts and assessment', body);
   if (me.can('report') && W.openStatuses.includes(i.status)) {

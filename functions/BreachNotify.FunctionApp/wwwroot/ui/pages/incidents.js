@@ -53,7 +53,10 @@ export async function incidentsPage(view, params) {
     for (let r; (r = queue.shift());) {
       try {
         const { data } = await api(`incidents/${encodeURIComponent(r.item.id)}`);
-        fill(r.risk, data.assessment ? h('span', { class: `badge risk-${data.assessment.risk}` }, W.riskWords[data.assessment.risk]) : h('span', { class: 'muted' }, 'not assessed'));
+        const a = data.assessment;
+        fill(r.risk, a ? h('span', {}, h('span', { class: `badge risk-${a.risk}` }, W.riskWords[a.risk]),
+          a.currentEngineDiffers ? h('span', { class: 'drift-flag', title: `Engine ${a.current.engineVersion} decides differently` }, ' engine differs') : null)
+          : h('span', { class: 'muted' }, 'not assessed'));
         fill(r.deadline, deadlineCell(data));
       } catch (e) { fill(r.risk, '?'); fill(r.deadline, h('span', { class: 'error' }, e.message)); }
     }
