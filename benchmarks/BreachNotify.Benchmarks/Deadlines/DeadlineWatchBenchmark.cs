@@ -57,7 +57,7 @@ public static class DeadlineWatchBenchmark
         await ledger.InitializeAsync();
         var sender = new CountingSender();
         var watch = new DeadlineWatch(repository, incidents, deadlines, ledger, sender, Options.Create(options),
-            Options.Create(new EscalationOptions()), org, Options.Create(new EmailOptions()), clock, NullLogger<DeadlineWatch>.Instance);
+            Options.Create(new EscalationOptions()), org, Options.Create(new EmailOptions()), clock, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), NullLogger<DeadlineWatch>.Instance);
 
         var seed = Stopwatch.StartNew();
         var actor = new Actor("bench", "reporter");

@@ -72,9 +72,9 @@ public static class SendingBenchmark
         var from = Options.Create(new BreachNotify.Application.Email.EmailOptions { From = { Address = "privacy@acme.example", Name = "Acme" } });
         var processor = new SendNoticeProcessor(bench.Store, new SendGridEmailSender(client, sendGridOptions, TimeProvider.System), bench.Incidents, bench.Notifications,
             bench.Options, Options.Create(bench.Organisation), from, TimeProvider.System, NullLogger<SendNoticeProcessor>.Instance);
-        var drain = new NoticeQueueDrain(bench.EmbeddedQueue, new SendNoticeMessageHandler(processor, NullLogger<SendNoticeMessageHandler>.Instance),
+        var drain = new NoticeQueueDrain(bench.EmbeddedQueue, new SendNoticeMessageHandler(processor, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), NullLogger<SendNoticeMessageHandler>.Instance),
             Options.Create(new NoticeQueueDrainOptions { Concurrency = concurrency, BatchSize = concurrency, TimeBudget = TimeSpan.FromHours(1) }),
-            TimeProvider.System, NullLogger<NoticeQueueDrain>.Instance);
+            TimeProvider.System, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), NullLogger<NoticeQueueDrain>.Instance);
 
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var sending = Stopwatch.StartNew();

@@ -30,6 +30,7 @@ public sealed partial class DeadlineWatch(
     IOptions<OrganisationOptions> organisation,
     IOptions<EmailOptions> emailOptions,
     TimeProvider time,
+    Telemetry.BreachNotifyTelemetry telemetry,
     ILogger<DeadlineWatch> logger)
 {
     public static readonly Actor WatchActor = new("deadline-watch", "system");
@@ -37,9 +38,11 @@ public sealed partial class DeadlineWatch(
     /// <param name="isPastDue">The timer fired late. Logged only: catching up is the same planning (only the most urgent reminder per obligation).</param>
     public async Task<DeadlineSweepResult> SweepAsync(bool isPastDue, CancellationToken cancellationToken = default)
     {
+        using var activity = Telemetry.BreachNotifyTelemetry.ActivitySource.StartActivity("DeadlineWatch sweep");
         var now = time.GetUtcNow();
         if (isPastDue) LogPastDue();
         var counts = new Counts();
+        var statuses = new System.Collections.Concurrent.ConcurrentDictionary<(string Regime, DeadlineStatus Status), long>();
         // Reading and planning run a few incidents at once (SQLite WAL and Table storage serve parallel readers);
         // claims, sends and timeline writes then run one at a time: SQLite has a single writer, and parallel writers
         // only wait on each other's locks.
@@ -53,7 +56,9 @@ public sealed partial class DeadlineWatch(
                 var stored = await repository.FindAsync(summary.Id, ct);
                 if (stored is null || !stored.Incident.Status.IsOpen()) return;
                 var state = stored.Incident.State;
-                foreach (var reminder in ReminderPlanner.Plan(state, deadlines.Compute(state, now), deadlines.ReminderPolicy, now))
+                var computed = deadlines.Compute(state, now);
+                foreach (var d in computed) statuses.AddOrUpdate((d.Regime, d.Status), 1, (_, n) => n + 1);
+                foreach (var reminder in ReminderPlanner.Plan(state, computed, deadlines.ReminderPolicy, now))
                     due.Enqueue((state, reminder));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -74,6 +79,10 @@ public sealed partial class DeadlineWatch(
                 LogIncidentFailed(state.Id, ex);
             }
         }
+        // Every status of every regime seen, zero included, so a status that empties drops to 0 on a dashboard.
+        var regimes = deadlineOptions.Value.EffectiveEnabledRegimes.Union(statuses.Keys.Select(k => k.Regime), StringComparer.Ordinal).ToList();
+        telemetry.Deadlines(regimes.SelectMany(r => Enum.GetValues<DeadlineStatus>().Select(s =>
+            (r, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(s.ToString()), statuses.GetValueOrDefault((r, s))))));
         var result = new DeadlineSweepResult(counts.Incidents, counts.Reminders, counts.Escalations, counts.Unconfirmed, counts.AlreadyClaimed, counts.Skipped, counts.Failed);
         LogSwept(result.Incidents, result.Sent, result.AlreadyClaimed, result.Skipped, result.Failed);
         return result;

@@ -34,6 +34,7 @@ public sealed partial class NoticeQueueDrain(
     IQueuedNoticeHandler handler,
     IOptions<NoticeQueueDrainOptions> options,
     TimeProvider time,
+    Telemetry.BreachNotifyTelemetry telemetry,
     ILogger<NoticeQueueDrain> logger)
 {
     public async Task<DrainResult> RunAsync(CancellationToken cancellationToken = default)
@@ -127,6 +128,7 @@ public sealed partial class NoticeQueueDrain(
             if (await receiver.AbandonAsync(message, disposition.Reason, CancellationToken.None))
             {
                 Interlocked.Increment(ref run.DeadLettered);
+                telemetry.NoticeJob(Telemetry.BreachNotifyTelemetry.NoticeOutcome.DeadLettered);
                 LogDeadLettered(message.MessageId, message.DeliveryCount);
             }
             else

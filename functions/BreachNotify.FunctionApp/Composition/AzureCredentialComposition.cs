@@ -18,9 +18,19 @@ public static class AzureCredentialComposition
     public static IServiceCollection AddBreachNotifyAzureCredential(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(TokenCredential))) return services;
-        services.TryAddSingleton(_ => Create(configuration));
+        // One instance, created here (tokens are only fetched on first use), so that components configured while the
+        // services are composed, such as the Azure Monitor exporter, share it too.
+        services.TryAddSingleton(Create(configuration));
         services.AddAzureClients(builder => builder.UseCredential(sp => sp.GetRequiredService<TokenCredential>()));
         return services;
+    }
+
+    /// <summary>The process's credential (registering it when needed), for components configured at composition time.</summary>
+    public static TokenCredential Credential(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddBreachNotifyAzureCredential(configuration);
+        return services.Last(d => d.ServiceType == typeof(TokenCredential)).ImplementationInstance as TokenCredential
+            ?? throw new InvalidOperationException("The TokenCredential was registered as a factory; register the instance.");
     }
 
     public static TokenCredential Create(IConfiguration configuration)

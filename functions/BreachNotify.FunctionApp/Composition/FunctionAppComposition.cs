@@ -32,6 +32,7 @@ public static class FunctionAppComposition
         services.AddOptions<TimerSchedulesCheck>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TimerSchedulesCheck>, TimerSchedulesValidator>();
 
+        services.AddBreachNotifyTelemetry(configuration, mode);
         services.AddApiKeyAuth(configuration);
         services.AddBreachNotifyStorage(configuration);
         services.AddBreachNotifyApplication();

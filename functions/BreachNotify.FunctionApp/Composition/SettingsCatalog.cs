@@ -77,7 +77,7 @@ public static class SettingsCatalog
         new("AzureWebJobsStorage:accountName", AzureProvisioning.Required, SettingSource.Host, "host storage account (identity-based)"),
         new("AzureWebJobsStorage:credential", AzureProvisioning.Required, SettingSource.Host, "host storage credential", AzureValue: "managedidentity"),
         new("AzureWebJobsStorage:clientId", AzureProvisioning.Required, SettingSource.Host, "host storage: the user-assigned identity"),
-        new("APPLICATIONINSIGHTS_CONNECTION_STRING", AzureProvisioning.Required, SettingSource.Host, "host telemetry"),
+        new("APPLICATIONINSIGHTS_CONNECTION_STRING", AzureProvisioning.Required, SettingSource.Host, "host telemetry; the worker's OpenTelemetry exporter sends there too"),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", AzureProvisioning.Required, SettingSource.Host, "host telemetry with Entra ID (local auth is off)"),
         // The SendNotice function's serviceBusTrigger connection (functions/SendNotice/function.json).
 
@@ -100,6 +100,10 @@ public static class SettingsCatalog
         // Hosting
         new("Standalone:RunTimers", AzureProvisioning.NotInAzure, SettingSource.Options, "run timers in-process when standalone"),
         new(AzureMarker, AzureProvisioning.Default, SettingSource.Direct, "set by the platform: marks Azure"),
+        // Telemetry (OpenTelemetry traces and metrics; docs/architecture.md "Observability")
+        new("Telemetry:Console", AzureProvisioning.NotInAzure, SettingSource.Options, "also write spans and metrics to standard output"),
+        new("Telemetry:ServiceName", AzureProvisioning.Default, SettingSource.Options, "OpenTelemetry service.name"),
+        new("OTEL_EXPORTER_OTLP_ENDPOINT", AzureProvisioning.Default, SettingSource.Direct, "export to an OTLP collector as well"),
         new("AZURE_CLIENT_ID", AzureProvisioning.Required, SettingSource.Direct, "the user-assigned managed identity of the one shared TokenCredential (every Azure client)"),
 
         // Monitor webhooks (issue 8)

@@ -57,7 +57,7 @@ public sealed class NoticeQueueDrainEmbeddedTests : IDisposable
     {
         var options = new NoticeQueueDrainOptions { Concurrency = 4, BatchSize = 4 };
         change?.Invoke(options);
-        return new NoticeQueueDrain(_queue, handler, Options.Create(options), _clock, NullLogger<NoticeQueueDrain>.Instance);
+        return new NoticeQueueDrain(_queue, handler, Options.Create(options), _clock, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), NullLogger<NoticeQueueDrain>.Instance);
     }
 
     private Task Enqueue(int count) => _queue.EnqueueAsync(Enumerable.Range(1, count).Select(i => new QueueMessage($"job-{i}", $$"""{"jobId":"job-{{i}}"}""")).ToList());
@@ -129,7 +129,7 @@ public sealed class NoticeQueueDrainEmbeddedTests : IDisposable
         var renewed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var observed = new ObservedReceiver(_queue, () => renewed.TrySetResult());
         var handler = new ScriptedHandler(async (_, _) => { entered.SetResult(); await release.Task; return QueueMessageDisposition.Done("sent"); });
-        var drain = new NoticeQueueDrain(observed, handler, Options.Create(new NoticeQueueDrainOptions { LockRenewalMargin = TimeSpan.FromSeconds(30) }), _clock, NullLogger<NoticeQueueDrain>.Instance);
+        var drain = new NoticeQueueDrain(observed, handler, Options.Create(new NoticeQueueDrainOptions { LockRenewalMargin = TimeSpan.FromSeconds(30) }), _clock, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), NullLogger<NoticeQueueDrain>.Instance);
 
         var run = drain.RunAsync();
         await entered.Task;
@@ -182,7 +182,7 @@ public sealed class NoticeQueueDrainServiceBusTests
     {
         var options = new NoticeQueueDrainOptions();
         change?.Invoke(options);
-        return new NoticeQueueDrain(new ServiceBusNoticeReceiver(_sb, 10), handler, Options.Create(options), _clock, NullLogger<NoticeQueueDrain>.Instance);
+        return new NoticeQueueDrain(new ServiceBusNoticeReceiver(_sb, 10), handler, Options.Create(options), _clock, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), NullLogger<NoticeQueueDrain>.Instance);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed partial class NoticeSweeper(
     NotificationService notifications,
     IOptions<NoticeOptions> options,
     TimeProvider time,
+    Telemetry.BreachNotifyTelemetry telemetry,
     ILogger<NoticeSweeper> logger)
 {
     public async Task<SweepResult> SweepAsync(CancellationToken cancellationToken = default)
@@ -69,6 +70,7 @@ public sealed partial class NoticeSweeper(
                     [new FieldChange("job." + jobId, status, JobStatus.Failed)], job.GetString("Error"),
                     StoredJson.Serialize(new { notificationId, jobId, exhausted = true, enqueues, attempts = job.GetInt32("Attempts") }), Actor.System, at), cancellationToken);
                 await notifications.JobFinishedAsync(incidentId, notificationId, job.GetInt32("Ordinal") ?? 0, sent: false, cancellationToken);
+                telemetry.NoticeJob(Telemetry.BreachNotifyTelemetry.NoticeOutcome.Failed, job.GetInt32("RecipientCount") ?? 0);
                 LogExhausted(jobId, enqueues, job.GetInt32("Attempts") ?? 0);
                 exhausted++;
                 continue;

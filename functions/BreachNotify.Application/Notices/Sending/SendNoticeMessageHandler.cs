@@ -1,4 +1,5 @@
 using BreachNotify.Application.Queue;
+using BreachNotify.Application.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace BreachNotify.Application.Notices.Sending;
@@ -9,7 +10,7 @@ namespace BreachNotify.Application.Notices.Sending;
 /// failure recorded on the job, an unknown job) completes it. An unexpected exception counts as transient.
 /// A Service Bus trigger, when one is available, calls this class and settles the message the same way.
 /// </summary>
-public sealed partial class SendNoticeMessageHandler(SendNoticeProcessor processor, ILogger<SendNoticeMessageHandler> logger) : IQueuedNoticeHandler
+public sealed partial class SendNoticeMessageHandler(SendNoticeProcessor processor, BreachNotifyTelemetry telemetry, ILogger<SendNoticeMessageHandler> logger) : IQueuedNoticeHandler
 {
     public async Task<QueueMessageDisposition> HandleAsync(string messageId, string body, int deliveryCount, CancellationToken cancellationToken = default)
     {
@@ -23,6 +24,8 @@ public sealed partial class SendNoticeMessageHandler(SendNoticeProcessor process
             LogFailed(messageId, deliveryCount, ex);
             return QueueMessageDisposition.RetryLater($"Message {messageId}: {ex.GetType().Name} while sending; retry.");
         }
+        if (result.Outcome == SendOutcome.Sent) telemetry.NoticeJob(BreachNotifyTelemetry.NoticeOutcome.Sent, result.Recipients);
+        else if (result.Outcome == SendOutcome.Permanent) telemetry.NoticeJob(BreachNotifyTelemetry.NoticeOutcome.Failed, result.Recipients);
         return result.Retry ? QueueMessageDisposition.RetryLater(result.Log) : QueueMessageDisposition.Done(result.Log);
     }
 

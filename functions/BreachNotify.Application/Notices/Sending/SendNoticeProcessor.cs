@@ -31,7 +31,8 @@ public enum SendOutcome
     Invalid,
 }
 
-public sealed record SendResult(SendOutcome Outcome, string Log)
+/// <param name="Recipients">How many recipients the job held (for a job sent or failed now; 0 otherwise).</param>
+public sealed record SendResult(SendOutcome Outcome, string Log, int Recipients = 0)
 {
     /// <summary>Whether the queue should deliver the message again.</summary>
     public bool Retry => Outcome is SendOutcome.Busy or SendOutcome.Transient;
@@ -194,8 +195,8 @@ public sealed partial class SendNoticeProcessor(
         }
         await notifications.JobFinishedAsync(incidentId, notificationId, job.GetInt32("Ordinal") ?? 0, sent, CancellationToken.None);
         return sent
-            ? new SendResult(SendOutcome.Sent, $"Job {jobId}: sent to {count} recipients (message id {result!.ProviderMessageId}).")
-            : new SendResult(SendOutcome.Permanent, $"Job {jobId}: failed permanently ({errorStatus?.ToString(CultureInfo.InvariantCulture) ?? "no recipients"}); recorded, not retried.");
+            ? new SendResult(SendOutcome.Sent, $"Job {jobId}: sent to {count} recipients (message id {result!.ProviderMessageId}).", count)
+            : new SendResult(SendOutcome.Permanent, $"Job {jobId}: failed permanently ({errorStatus?.ToString(CultureInfo.InvariantCulture) ?? "no recipients"}); recorded, not retried.", job.GetInt32("RecipientCount") ?? 0);
     }
 
     private async Task<RenderedNotice> RenderedAsync(string incidentId, string notificationId, string language, CancellationToken cancellationToken)

@@ -39,6 +39,7 @@ public sealed partial class WebhookIntake(
     WebhookSourceRegistry registry,
     WebhookDeliveryStore deliveries,
     IAlertMappingQueue mapping,
+    Telemetry.BreachNotifyTelemetry telemetry,
     ILogger<WebhookIntake> logger)
 {
     /// <summary>The source by its route name (case-insensitive), or null when we do not know it.</summary>
@@ -61,6 +62,7 @@ public sealed partial class WebhookIntake(
             {
                 LogRejectionNotRecorded(source.Name, ex.GetType().Name);
             }
+            telemetry.WebhookDelivery(source.Name, "unauthorized");
             return new WebhookIntakeResult(WebhookIntakeOutcome.Unauthorized);
         }
 
@@ -72,11 +74,13 @@ public sealed partial class WebhookIntake(
         catch (WebhookPayloadException ex)
         {
             await deliveries.RecordMalformedAsync(source.Name, ex.Field ?? "$", body.Length, cancellationToken);
+            telemetry.WebhookDelivery(source.Name, "malformed");
             return new WebhookIntakeResult(WebhookIntakeOutcome.Malformed, Field: ex.Field ?? "$", Message: ex.Message);
         }
 
         var result = await deliveries.AcceptAsync(source.Name, alerts, body.Length, cancellationToken);
         mapping.Enqueue(result.Accepted);
+        telemetry.WebhookDelivery(source.Name, "accepted");
         LogAccepted(result.RequestId, source.Name, result.Alerts, result.Accepted.Count, result.Duplicates);
         return new WebhookIntakeResult(WebhookIntakeOutcome.Accepted, result.RequestId, result.Alerts, result.Accepted.Count, result.Duplicates);
     }

@@ -46,7 +46,7 @@ public sealed class WatchHarness : IDisposable
         Ledger = new ReminderLedger(Store);
         Watch = new DeadlineWatch(Repository, Incidents, Deadlines, Ledger, email, Options.Create(options),
             Options.Create(new EscalationOptions { Recipients = ["ciso@example.com", "dpo@example.com"] }), org,
-            Options.Create(new EmailOptions()), clock, NullLogger<DeadlineWatch>.Instance);
+            Options.Create(new EmailOptions()), clock, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), NullLogger<DeadlineWatch>.Instance);
         Incidents.InitializeAsync().GetAwaiter().GetResult();
         Ledger.InitializeAsync().GetAwaiter().GetResult();
     }
