@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using BreachNotify.Application.Common;
 using BreachNotify.Application.Notices.Recipients;
 using CsvHelper;
 
@@ -90,6 +91,9 @@ public static class RecipientReaders
 
     private static RecipientInput ToInput(long index, JsonElement element)
     {
+        // Text that is not text, or a field given twice, means the file is not what its sender thinks: refuse the upload
+        // (naming the element) rather than store a guess.
+        if (StrictJson.FindProblem(element, $"[{index}]") is { } problem) throw new RecipientUploadException(problem.Field, problem.Message);
         if (element.ValueKind != JsonValueKind.Object) return new RecipientInput(index, null, Problem: "Not a JSON object.");
         var values = new string?[Columns.Count];
         foreach (var p in element.EnumerateObject())

@@ -67,6 +67,7 @@ public sealed partial class ProblemResults(ILogger<ProblemResults> logger)
         // Syntax errors come from the reader: the body is not JSON, whatever the path says.
         if (j.InnerException?.GetType().Name == "JsonReaderException" || j.Path is null)
             return Validation([("$", $"Malformed JSON (line {j.LineNumber + 1}, byte {j.BytePositionInLine}).")], "The request body is not valid JSON.");
+        if (j.InnerException is { } inner && StrictJson.IsNotTextError(inner)) return Validation([(FieldFromPath(j.Path), StrictJson.NotTextMessage)]);
         return Validation([(FieldFromPath(j.Path), CleanMessage(j.Message))]);
     }
 
@@ -76,6 +77,7 @@ public sealed partial class ProblemResults(ILogger<ProblemResults> logger)
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
         if (message.StartsWith("The JSON property", StringComparison.Ordinal)) return "Unknown field.";
+        if (message.StartsWith("Duplicate propert", StringComparison.Ordinal)) return StrictJson.DuplicateMessage;
         if (message.Contains("could not be converted to", StringComparison.Ordinal)) return "Wrong JSON type or invalid value for this field.";
         if (message.Contains("missing required properties", StringComparison.Ordinal)) return "Required field missing.";
         return message;

@@ -388,6 +388,20 @@ public class ParsingTests
         Assert.Equal(missing, Assert.Throws<WebhookPayloadException>(() => Parse("github", VendorSamples.GitHubSecretScanningCreated, headers)).Field);
     }
 
+    /// <summary>Issue 13 point 6: a verified payload is held to the API's JSON rules too; a 400 names the field, never a 500.</summary>
+    [Theory]
+    [InlineData("\"title\": \"Customer", "\"title\": \"\\ud800 Customer", "title")]
+    [InlineData("\"system\": \"crm\",", "\"system\": \"crm\", \"system\": \"erp\",", "context.system")]
+    public void Duplicate_fields_and_lone_surrogates_are_named(string find, string replace, string field)
+    {
+        var json = VendorSamples.GenericTriggered.Replace(find, replace, StringComparison.Ordinal);
+        Assert.NotEqual(VendorSamples.GenericTriggered, json);
+
+        var ex = Assert.Throws<WebhookPayloadException>(() => Parse("generic", json, WebhookHeaders.None));
+
+        Assert.Equal(field, ex.Field);
+    }
+
     [Fact]
     public void Body_over_the_size_limit_is_refused()
     {
