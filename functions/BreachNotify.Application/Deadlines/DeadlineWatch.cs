@@ -1,3 +1,4 @@
+using BreachNotify.Application.Common;
 using BreachNotify.Application.Email;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Application.Organisation;
@@ -59,7 +60,7 @@ public sealed partial class DeadlineWatch(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Interlocked.Increment(ref counts.Failed);
-                LogIncidentFailed(summary.Id, ex);
+                LogIncidentFailed(summary.Id, RedactedException.Of(ex));
             }
         });
         foreach (var (state, reminder) in due)
@@ -71,7 +72,7 @@ public sealed partial class DeadlineWatch(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Interlocked.Increment(ref counts.Failed);
-                LogIncidentFailed(state.Id, ex);
+                LogIncidentFailed(state.Id, RedactedException.Of(ex));
             }
         }
         var result = new DeadlineSweepResult(counts.Incidents, counts.Reminders, counts.Escalations, counts.Unconfirmed, counts.AlreadyClaimed, counts.Skipped, counts.Failed);
@@ -102,7 +103,7 @@ public sealed partial class DeadlineWatch(
             // Give the claim back: the next sweep retries (transient), or keeps reporting the problem (permanent).
             await ledger.ReleaseAsync(state.Id, reminder.Key, etag, CancellationToken.None);
             Interlocked.Increment(ref counts.Failed);
-            LogSendFailed(state.Id, reminder.Kind.ToString(), ex);
+            LogSendFailed(state.Id, reminder.Kind.ToString(), RedactedException.Of(ex));
             return;
         }
         await ledger.MarkSentAsync(state.Id, reminder.Key, etag, recipients.Count, now, ct);

@@ -71,10 +71,17 @@ public sealed partial class WebhookSource
         }
         catch (WebhookPayloadException ex)
         {
-            LogMalformed(_logger, Name, ex.Field ?? "(unknown)");
+            LogMalformed(_logger, Name, LoggableField(ex.Field));
             throw;
         }
     }
+
+    /// <summary>A field path as we write them (<c>alerts[3].labels</c>); a path holding a name the payload chose is not
+    /// logged, since the sender's text never reaches the log.</summary>
+    internal static string LoggableField(string? field) =>
+        field is { Length: > 0 and <= 100 } && field.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '[' or ']' or '(' or ')' or '$')
+            ? field
+            : "(a field named in the payload)";
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Webhook from {Source} rejected: {Result}")]
     private static partial void LogRejected(ILogger logger, string source, VerificationResult result);
