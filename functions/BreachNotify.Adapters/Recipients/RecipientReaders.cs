@@ -9,7 +9,7 @@ using CsvHelper;
 namespace BreachNotify.Adapters.Recipients;
 
 /// <summary>
-/// Streams recipient rows from an upload without buffering it: CSV (RFC 4180 via CsvHelper; a UTF-8 BOM is skipped)
+/// Streams recipient rows from an upload without buffering it: CSV (RFC 4180 via CsvHelper; UTF-8 only, a BOM is skipped)
 /// with header <c>email,name,language,country,kind,externalId</c> (only <c>email</c> required, any order, case-insensitive),
 /// or a JSON array of objects with the same fields. A row that cannot be read becomes a row with a problem (rejected,
 /// not fatal); an upload that cannot be read at all throws <see cref="RecipientUploadException"/> naming the field.
@@ -30,7 +30,8 @@ public static class RecipientReaders
             SkipEmptyLines = true,
             Encoding = new UTF8Encoding(false),
         };
-        await using var csv = CsvReader.Create(body, options, true);
+        // Invalid UTF-8 is refused with its line rather than decoded into U+FFFD (Utf8CheckingStream).
+        await using var csv = CsvReader.Create(new Utf8CheckingStream(body), options, true);
         if (!await csv.ReadAsync(cancellationToken))
             throw new RecipientUploadException("$", "The upload is empty: send a header line (email,name,language,country,kind,externalId) and one line per recipient.");
         var headerCount = csv.FieldCount;
