@@ -35,6 +35,23 @@ public sealed partial class WebhookSource
     /// <summary>The canonical source name (<see cref="WebhookSourceNames"/>).</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// The checks that need no body (<see cref="IWebhookVerifier.CheckHeaders"/>): call before reading it, and read it
+    /// only when this returns <see cref="VerificationResult.Valid"/>; then call <see cref="Verify"/> on it.
+    /// </summary>
+    public VerificationResult CheckHeaders(Func<string, string?> header, Func<string, string?>? query = null)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var options = _options.CurrentValue;
+        var result = _verifier.CheckHeaders(header, query ?? WebhookHeaders.None, options.GetSource(Name), _timeProvider.GetUtcNow(), options.ReplayWindow);
+        if (result != VerificationResult.Valid)
+        {
+            LogRejected(_logger, Name, result);
+        }
+
+        return result;
+    }
+
     /// <param name="body">The raw request body, exactly as received.</param>
     /// <param name="header">Header lookup, case-insensitive, null when absent (see <see cref="WebhookHeaders"/>).</param>
     /// <param name="query">Query parameter lookup of the request URL, null when absent; only azure-monitor reads it (<c>?token=</c>).</param>

@@ -11,6 +11,10 @@ internal sealed class PagerDutyVerifier : IWebhookVerifier
 {
     public const string SignatureHeader = "X-PagerDuty-Signature";
 
+    public VerificationResult CheckHeaders(
+        Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
+        HmacListVerifier.CheckHeaders(header, options, SignatureHeader, "v1=");
+
     public VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
         HmacListVerifier.Verify(body, header, options, SignatureHeader, "v1=");
@@ -23,6 +27,10 @@ internal sealed class PagerDutyVerifier : IWebhookVerifier
 internal sealed class GitHubVerifier : IWebhookVerifier
 {
     public const string SignatureHeader = "X-Hub-Signature-256";
+
+    public VerificationResult CheckHeaders(
+        Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
+        HmacListVerifier.CheckHeaders(header, options, SignatureHeader, "sha256=");
 
     public VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
@@ -38,6 +46,26 @@ internal sealed class GenericVerifier : IWebhookVerifier
 {
     public const string SignatureHeader = "X-BreachNotify-Signature";
     public const string TimestampHeader = "X-BreachNotify-Timestamp";
+
+    public VerificationResult CheckHeaders(
+        Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
+    {
+        if ((options?.ActiveSecrets ?? []).Count == 0)
+        {
+            return VerificationResult.NotConfigured;
+        }
+
+        var signature = header(SignatureHeader);
+        var timestampText = header(TimestampHeader);
+        if (string.IsNullOrWhiteSpace(signature) || string.IsNullOrWhiteSpace(timestampText))
+        {
+            return VerificationResult.MissingCredentials;
+        }
+
+        return WebhookCrypto.ParsePrefixedList(signature, "v1=").Count == 0
+            ? VerificationResult.Invalid
+            : HmacListVerifier.CheckTimestamp(timestampText, now, replayWindow);
+    }
 
     public VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
@@ -75,6 +103,30 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
     public const string DefaultSignatureHeader = "X-Grafana-Alerting-Signature";
     public const string DefaultTimestampHeader = "X-Grafana-Alerting-Signature-Timestamp";
 
+    public VerificationResult CheckHeaders(
+        Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
+    {
+        if ((options?.ActiveSecrets ?? []).Count == 0)
+        {
+            return BearerTokenVerifier.VerifyToken(header, options);
+        }
+
+        var signature = header(string.IsNullOrWhiteSpace(options!.SignatureHeader) ? DefaultSignatureHeader : options.SignatureHeader);
+        var timestampRequired = !string.IsNullOrWhiteSpace(options.TimestampHeader);
+        var timestampText = header(timestampRequired ? options.TimestampHeader! : DefaultTimestampHeader);
+        if (string.IsNullOrWhiteSpace(signature) || (timestampRequired && string.IsNullOrWhiteSpace(timestampText)))
+        {
+            return VerificationResult.MissingCredentials;
+        }
+
+        if (!WebhookCrypto.TryDecodeSha256Hex(signature.Trim(), out _))
+        {
+            return VerificationResult.Invalid;
+        }
+
+        return string.IsNullOrWhiteSpace(timestampText) ? VerificationResult.Valid : HmacListVerifier.CheckTimestamp(timestampText, now, replayWindow);
+    }
+
     public VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
     {
@@ -111,6 +163,34 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
 /// <summary>Body HMAC in one header holding a comma-separated list of prefixed hex signatures.</summary>
 internal static class HmacListVerifier
 {
+    /// <summary>The header part of <see cref="Verify"/>: configured, present, and holding at least one signature.</summary>
+    public static VerificationResult CheckHeaders(Func<string, string?> header, WebhookSourceOptions? options, string signatureHeader, string signaturePrefix)
+    {
+        if ((options?.ActiveSecrets ?? []).Count == 0)
+        {
+            return VerificationResult.NotConfigured;
+        }
+
+        var value = header(signatureHeader);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return VerificationResult.MissingCredentials;
+        }
+
+        return WebhookCrypto.ParsePrefixedList(value, signaturePrefix).Count > 0 ? VerificationResult.Valid : VerificationResult.Invalid;
+    }
+
+    /// <summary>A timestamp header before the body is read: readable and within the window (its signature is checked later).</summary>
+    public static VerificationResult CheckTimestamp(string timestampText, DateTimeOffset now, TimeSpan replayWindow)
+    {
+        if (!WebhookCrypto.TryParseUnixSeconds(timestampText.Trim(), out var timestamp))
+        {
+            return VerificationResult.Invalid;
+        }
+
+        return WebhookCrypto.IsWithinWindow(timestamp, now, replayWindow) ? VerificationResult.Valid : VerificationResult.Stale;
+    }
+
     public static VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, WebhookSourceOptions? options,
         string signatureHeader, string signaturePrefix)
