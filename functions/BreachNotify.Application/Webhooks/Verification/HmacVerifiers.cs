@@ -111,20 +111,10 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
             return BearerTokenVerifier.VerifyToken(header, options);
         }
 
-        var signature = header(string.IsNullOrWhiteSpace(options!.SignatureHeader) ? DefaultSignatureHeader : options.SignatureHeader);
-        var timestampRequired = !string.IsNullOrWhiteSpace(options.TimestampHeader);
-        var timestampText = header(timestampRequired ? options.TimestampHeader! : DefaultTimestampHeader);
-        if (string.IsNullOrWhiteSpace(signature) || (timestampRequired && string.IsNullOrWhiteSpace(timestampText)))
-        {
-            return VerificationResult.MissingCredentials;
-        }
-
-        if (!WebhookCrypto.TryDecodeSha256Hex(signature.Trim(), out _))
-        {
-            return VerificationResult.Invalid;
-        }
-
-        return string.IsNullOrWhiteSpace(timestampText) ? VerificationResult.Valid : HmacListVerifier.CheckTimestamp(timestampText, now, replayWindow);
+        var read = ReadHeaders(header, options!, out _, out var timestampText);
+        return read != VerificationResult.Valid || string.IsNullOrWhiteSpace(timestampText)
+            ? read
+            : HmacListVerifier.CheckTimestamp(timestampText, now, replayWindow);
     }
 
     public VerificationResult Verify(
@@ -136,17 +126,10 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
             return BearerTokenVerifier.VerifyToken(header, options);
         }
 
-        var signature = header(string.IsNullOrWhiteSpace(options!.SignatureHeader) ? DefaultSignatureHeader : options.SignatureHeader);
-        var timestampRequired = !string.IsNullOrWhiteSpace(options.TimestampHeader);
-        var timestampText = header(timestampRequired ? options.TimestampHeader! : DefaultTimestampHeader);
-        if (string.IsNullOrWhiteSpace(signature) || (timestampRequired && string.IsNullOrWhiteSpace(timestampText)))
+        var read = ReadHeaders(header, options!, out var candidate, out var timestampText);
+        if (read != VerificationResult.Valid)
         {
-            return VerificationResult.MissingCredentials;
-        }
-
-        if (!WebhookCrypto.TryDecodeSha256Hex(signature.Trim(), out var candidate))
-        {
-            return VerificationResult.Invalid;
+            return read;
         }
 
         if (string.IsNullOrWhiteSpace(timestampText))
@@ -157,6 +140,21 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
         }
 
         return HmacListVerifier.VerifyTimestamped(secrets, timestampText, ':', body, [candidate], now, replayWindow);
+    }
+
+    /// <summary>The signature (decoded) and timestamp headers as configured: Valid when present and well-formed.</summary>
+    private static VerificationResult ReadHeaders(Func<string, string?> header, WebhookSourceOptions options, out byte[] candidate, out string? timestampText)
+    {
+        candidate = [];
+        var signature = header(string.IsNullOrWhiteSpace(options.SignatureHeader) ? DefaultSignatureHeader : options.SignatureHeader);
+        var timestampRequired = !string.IsNullOrWhiteSpace(options.TimestampHeader);
+        timestampText = header(timestampRequired ? options.TimestampHeader! : DefaultTimestampHeader);
+        if (string.IsNullOrWhiteSpace(signature) || (timestampRequired && string.IsNullOrWhiteSpace(timestampText)))
+        {
+            return VerificationResult.MissingCredentials;
+        }
+
+        return WebhookCrypto.TryDecodeSha256Hex(signature.Trim(), out candidate) ? VerificationResult.Valid : VerificationResult.Invalid;
     }
 }
 
