@@ -1,3 +1,4 @@
+using BreachNotify.Application.Common;
 using BreachNotify.Application.Queue;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +21,7 @@ public sealed partial class SendNoticeMessageHandler(SendNoticeProcessor process
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogFailed(messageId, deliveryCount, ex);
+            LogFailed(messageId, deliveryCount, RedactedException.Of(ex));
             return QueueMessageDisposition.RetryLater($"Message {messageId}: {ex.GetType().Name} while sending; retry.");
         }
         return result.Retry ? QueueMessageDisposition.RetryLater(result.Log) : QueueMessageDisposition.Done(result.Log);
