@@ -8,6 +8,9 @@ switch (name)
     case "tables":
         await BreachNotify.Benchmarks.Tables.TablesBenchmark.RunAsync(rest);
         return 0;
+    case "webhooks" when rest.Contains("--flood"):
+        await BreachNotify.Benchmarks.Webhooks.WebhookFloodBenchmark.RunAsync(rest);
+        return 0;
     case "webhooks":
         await BreachNotify.Benchmarks.Webhooks.WebhookIntakeBenchmark.RunAsync(rest);
         return 0;

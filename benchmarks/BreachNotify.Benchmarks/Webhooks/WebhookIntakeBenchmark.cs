@@ -14,7 +14,8 @@ namespace BreachNotify.Benchmarks.Webhooks;
 /// 127.0.0.1 port, then fires signed generic webhooks open-loop at a fixed rate (each request sent at its scheduled
 /// instant, whatever the previous ones do) and health checks at a lower rate. Prints requests/s, p50/p99/max latency
 /// of both and their ratio, then how long the background mapping took to catch up.
-/// Usage: <c>dotnet run -c Release --project benchmarks/BreachNotify.Benchmarks -- webhooks [--rate 500] [--seconds 10] [--health-rate 50] [--external-ids 200]</c>
+/// Usage: <c>dotnet run -c Release --project benchmarks/BreachNotify.Benchmarks -- webhooks [--rate 500] [--seconds 10] [--health-rate 50] [--external-ids 200]</c>;
+/// <c>webhooks --flood</c> measures memory under unauthenticated posts instead (<see cref="WebhookFloodBenchmark"/>).
 /// Target (issue 8): p99 &lt; 50 ms at 500 requests/s.
 /// </summary>
 public static class WebhookIntakeBenchmark
@@ -173,11 +174,12 @@ public static class WebhookIntakeBenchmark
         return null;
     }
 
-    private static Process StartHandler(int port, string data)
+    /// <param name="app">Another build's BreachNotify.FunctionApp.dll; null: this repository's build of the same configuration.</param>
+    /// <param name="settings">Extra environment settings for the app.</param>
+    internal static Process StartHandler(int port, string data, string? app = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var root = FindRoot();
-        var dll = Path.Combine(root, "functions", "BreachNotify.FunctionApp", "bin", configuration, "net10.0", "BreachNotify.FunctionApp.dll");
+        var dll = app ?? Path.Combine(FindRoot(), "functions", "BreachNotify.FunctionApp", "bin", configuration, "net10.0", "BreachNotify.FunctionApp.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the handler first (dotnet build -c " + configuration + ").", dll);
         var psi = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
         {
@@ -193,6 +195,7 @@ public static class WebhookIntakeBenchmark
         psi.Environment["Auth__ApiKeys__0__Name"] = "bench";
         psi.Environment["Auth__ApiKeys__0__Role"] = "dpo";
         psi.Environment["Auth__ApiKeys__0__KeySha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DpoKey)));
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         var process = Process.Start(psi)!;
         // Drain the handler's log so it never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };
@@ -202,7 +205,7 @@ public static class WebhookIntakeBenchmark
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process app)
+    internal static async Task WaitReadyAsync(HttpClient http, Process app)
     {
         for (var i = 0; i < 300; i++)
         {
@@ -220,7 +223,7 @@ public static class WebhookIntakeBenchmark
         throw new TimeoutException("Handler did not become ready in 30 s.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -234,7 +237,7 @@ public static class WebhookIntakeBenchmark
         return dir?.FullName ?? throw new InvalidOperationException("Repository root (BreachNotify.sln) not found.");
     }
 
-    private static int IntArg(string[] args, string name, int fallback)
+    internal static int IntArg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;

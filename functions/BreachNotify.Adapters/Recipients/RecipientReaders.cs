@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using BreachNotify.Application.Common;
 using BreachNotify.Application.Notices.Recipients;
 using CsvHelper;
 
 namespace BreachNotify.Adapters.Recipients;
 
 /// <summary>
-/// Streams recipient rows from an upload without buffering it: CSV (RFC 4180 via CsvHelper; a UTF-8 BOM is skipped)
+/// Streams recipient rows from an upload without buffering it: CSV (RFC 4180 via CsvHelper; UTF-8 only, a BOM is skipped)
 /// with header <c>email,name,language,country,kind,externalId</c> (only <c>email</c> required, any order, case-insensitive),
 /// or a JSON array of objects with the same fields. A row that cannot be read becomes a row with a problem (rejected,
 /// not fatal); an upload that cannot be read at all throws <see cref="RecipientUploadException"/> naming the field.
@@ -29,7 +30,8 @@ public static class RecipientReaders
             SkipEmptyLines = true,
             Encoding = new UTF8Encoding(false),
         };
-        await using var csv = CsvReader.Create(body, options, true);
+        // Invalid UTF-8 is refused with its line rather than decoded into U+FFFD (Utf8CheckingStream).
+        await using var csv = CsvReader.Create(new Utf8CheckingStream(body), options, true);
         if (!await csv.ReadAsync(cancellationToken))
             throw new RecipientUploadException("$", "The upload is empty: send a header line (email,name,language,country,kind,externalId) and one line per recipient.");
         var headerCount = csv.FieldCount;
@@ -90,6 +92,9 @@ public static class RecipientReaders
 
     private static RecipientInput ToInput(long index, JsonElement element)
     {
+        // Text that is not text, or a field given twice, means the file is not what its sender thinks: refuse the upload
+        // (naming the element) rather than store a guess.
+        if (StrictJson.FindProblem(element, $"[{index}]") is { } problem) throw new RecipientUploadException(problem.Field, problem.Message);
         if (element.ValueKind != JsonValueKind.Object) return new RecipientInput(index, null, Problem: "Not a JSON object.");
         var values = new string?[Columns.Count];
         foreach (var p in element.EnumerateObject())

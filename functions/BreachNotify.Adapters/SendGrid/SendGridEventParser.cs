@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BreachNotify.Application.Common;
 
 namespace BreachNotify.Adapters.SendGrid;
 
@@ -60,6 +61,11 @@ public static class SendGridEventParser
             if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
                 throw new FormatException("The SendGrid event payload is not a JSON array.");
+            }
+
+            if (StrictJson.FindProblem(document.RootElement) is { } problem)
+            {
+                throw new FormatException($"The SendGrid event payload at {problem.Field}: {problem.Message}");
             }
 
             var events = new List<SendGridEvent>(document.RootElement.GetArrayLength());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using BreachNotify.Application.Notices.Sending;
 
 namespace BreachNotify.Adapters.SendGrid;
 
@@ -23,14 +24,15 @@ public enum SendGridWebhookVerificationResult
 /// Verifies SendGrid's Signed Event Webhook: ECDSA P-256 / SHA-256 signature (base64 DER, header
 /// <c>X-Twilio-Email-Event-Webhook-Signature</c>) over the UTF-8 bytes of timestamp header + raw body
 /// (https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features).
-/// SendGrid documents no replay window; this one rejects timestamps further than <see cref="ReplayWindow"/> from now.
+/// SendGrid documents no replay window; this one rejects timestamps further than <see cref="ReplayWindow"/> from now
+/// (by default the setting's default, which outlasts SendGrid's 24 hours of retries).
 /// Never throws for request input; thread-safe.
 /// </summary>
 public sealed class SendGridEventWebhookVerifier
 {
     public const string SignatureHeader = "X-Twilio-Email-Event-Webhook-Signature";
     public const string TimestampHeader = "X-Twilio-Email-Event-Webhook-Timestamp";
-    public static readonly TimeSpan DefaultReplayWindow = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultReplayWindow = new DeliveryEventWebhookOptions().ReplayWindow;
 
     private readonly byte[] _publicKey;
     private readonly TimeProvider _timeProvider;

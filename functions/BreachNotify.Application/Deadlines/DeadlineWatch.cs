@@ -1,3 +1,4 @@
+using BreachNotify.Application.Common;
 using BreachNotify.Application.Email;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Application.Organisation;
@@ -64,7 +65,7 @@ public sealed partial class DeadlineWatch(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Interlocked.Increment(ref counts.Failed);
-                LogIncidentFailed(summary.Id, ex);
+                LogIncidentFailed(summary.Id, RedactedException.Of(ex));
             }
         });
         foreach (var (state, reminder) in due)
@@ -76,7 +77,7 @@ public sealed partial class DeadlineWatch(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Interlocked.Increment(ref counts.Failed);
-                LogIncidentFailed(state.Id, ex);
+                LogIncidentFailed(state.Id, RedactedException.Of(ex));
             }
         }
         // Every status of every regime seen, zero included, so a status that empties drops to 0 on a dashboard.
@@ -111,7 +112,7 @@ public sealed partial class DeadlineWatch(
             // Give the claim back: the next sweep retries (transient), or keeps reporting the problem (permanent).
             await ledger.ReleaseAsync(state.Id, reminder.Key, etag, CancellationToken.None);
             Interlocked.Increment(ref counts.Failed);
-            LogSendFailed(state.Id, reminder.Kind.ToString(), ex);
+            LogSendFailed(state.Id, reminder.Kind.ToString(), RedactedException.Of(ex));
             return;
         }
         await ledger.MarkSentAsync(state.Id, reminder.Key, etag, recipients.Count, now, ct);

@@ -1,3 +1,4 @@
+using BreachNotify.Application.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -62,7 +63,7 @@ public sealed partial class NoticeQueueDrain(
             }
             catch (QueueUnavailableException ex)
             {
-                LogQueueUnavailable(ex);
+                LogQueueUnavailable(RedactedException.Of(ex));
                 stop = DrainStop.QueueUnavailable;
                 break;
             }
@@ -101,7 +102,7 @@ public sealed partial class NoticeQueueDrain(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogHandlerFailed(message.MessageId, ex);
+            LogHandlerFailed(message.MessageId, RedactedException.Of(ex));
             disposition = QueueMessageDisposition.RetryLater($"Message {message.MessageId}: {ex.GetType().Name} in the handler.");
         }
         catch (OperationCanceledException)
@@ -146,7 +147,7 @@ public sealed partial class NoticeQueueDrain(
         {
             // Not settled: the lock runs out and the message is delivered again.
             run.TransientFailure = true;
-            LogSettleFailed(message.MessageId, ex);
+            LogSettleFailed(message.MessageId, RedactedException.Of(ex));
         }
     }
 
@@ -177,7 +178,7 @@ public sealed partial class NoticeQueueDrain(
         }
         catch (QueueUnavailableException ex)
         {
-            LogRenewalFailed(message.MessageId, ex);
+            LogRenewalFailed(message.MessageId, RedactedException.Of(ex));
         }
     }
 

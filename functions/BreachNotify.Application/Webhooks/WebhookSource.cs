@@ -35,6 +35,23 @@ public sealed partial class WebhookSource
     /// <summary>The canonical source name (<see cref="WebhookSourceNames"/>).</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// The checks that need no body (<see cref="IWebhookVerifier.CheckHeaders"/>): call before reading it, and read it
+    /// only when this returns <see cref="VerificationResult.Valid"/>; then call <see cref="Verify"/> on it.
+    /// </summary>
+    public VerificationResult CheckHeaders(Func<string, string?> header, Func<string, string?>? query = null)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var options = _options.CurrentValue;
+        var result = _verifier.CheckHeaders(header, query ?? WebhookHeaders.None, options.GetSource(Name), _timeProvider.GetUtcNow(), options.ReplayWindow);
+        if (result != VerificationResult.Valid)
+        {
+            LogRejected(_logger, Name, result);
+        }
+
+        return result;
+    }
+
     /// <param name="body">The raw request body, exactly as received.</param>
     /// <param name="header">Header lookup, case-insensitive, null when absent (see <see cref="WebhookHeaders"/>).</param>
     /// <param name="query">Query parameter lookup of the request URL, null when absent; only azure-monitor reads it (<c>?token=</c>).</param>
@@ -71,10 +88,17 @@ public sealed partial class WebhookSource
         }
         catch (WebhookPayloadException ex)
         {
-            LogMalformed(_logger, Name, ex.Field ?? "(unknown)");
+            LogMalformed(_logger, Name, LoggableField(ex.Field));
             throw;
         }
     }
+
+    /// <summary>A field path as we write them (<c>alerts[3].labels</c>); a path holding a name the payload chose is not
+    /// logged, since the sender's text never reaches the log.</summary>
+    internal static string LoggableField(string? field) =>
+        field is { Length: > 0 and <= 100 } && field.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '[' or ']' or '(' or ')' or '$')
+            ? field
+            : "(a field named in the payload)";
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Webhook from {Source} rejected: {Result}")]
     private static partial void LogRejected(ILogger logger, string source, VerificationResult result);

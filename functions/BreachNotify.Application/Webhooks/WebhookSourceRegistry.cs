@@ -27,7 +27,7 @@ public sealed class WebhookSourceRegistry
             Make(WebhookSourceNames.Grafana, new GrafanaVerifier(), new PrometheusAlertsParser(WebhookSourceNames.Grafana)),
             Make(WebhookSourceNames.Alertmanager, bearer, new PrometheusAlertsParser(WebhookSourceNames.Alertmanager)),
             Make(WebhookSourceNames.AzureMonitor, new AzureMonitorTokenVerifier(), new AzureMonitorParser()),
-            Make(WebhookSourceNames.GitHub, new GitHubVerifier(), new GitHubSecretScanningParser()),
+            Make(WebhookSourceNames.GitHub, new GitHubVerifier(), new GitHubSecretScanningParser(timeProvider)),
             Make(WebhookSourceNames.Sentinel, bearer, new SentinelParser()),
             Make(WebhookSourceNames.Generic, new GenericVerifier(), new GenericParser()),
         }.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);

@@ -13,12 +13,19 @@ namespace BreachNotify.FunctionApp.Errors;
 /// </summary>
 public sealed partial class ProblemResults(ILogger<ProblemResults> logger)
 {
-    /// <summary>The problem answer for an exception thrown while serving a request; 5xx are logged (type and path only).</summary>
-    public IResult For(HttpContext http, Exception exception)
+    /// <summary>
+    /// The problem answer for an exception thrown while serving a request. A 5xx is logged with the function's name
+    /// (not the request's path), the trace id the answer carries, and the exception redacted (types and stack, no
+    /// messages): nothing the request sent reaches the log.
+    /// </summary>
+    /// <param name="function">The function that was serving the request; null outside one.</param>
+    public IResult For(HttpContext http, Exception exception, string? function = null)
     {
         ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(exception);
         var problem = Map(exception);
-        if (problem.Status >= 500) LogUnhandled(exception.GetType().Name, http.Request.Path, exception);
+        if (problem.Status >= 500)
+            LogUnhandled(exception.GetType().Name, function ?? http.GetEndpoint()?.DisplayName ?? "(no function)", http.TraceIdentifier, RedactedException.Of(exception));
         return Result(http, problem);
     }
 
@@ -67,6 +74,7 @@ public sealed partial class ProblemResults(ILogger<ProblemResults> logger)
         // Syntax errors come from the reader: the body is not JSON, whatever the path says.
         if (j.InnerException?.GetType().Name == "JsonReaderException" || j.Path is null)
             return Validation([("$", $"Malformed JSON (line {j.LineNumber + 1}, byte {j.BytePositionInLine}).")], "The request body is not valid JSON.");
+        if (j.InnerException is { } inner && StrictJson.IsNotTextError(inner)) return Validation([(FieldFromPath(j.Path), StrictJson.NotTextMessage)]);
         return Validation([(FieldFromPath(j.Path), CleanMessage(j.Message))]);
     }
 
@@ -76,6 +84,7 @@ public sealed partial class ProblemResults(ILogger<ProblemResults> logger)
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
         if (message.StartsWith("The JSON property", StringComparison.Ordinal)) return "Unknown field.";
+        if (message.StartsWith("Duplicate propert", StringComparison.Ordinal)) return StrictJson.DuplicateMessage;
         if (message.Contains("could not be converted to", StringComparison.Ordinal)) return "Wrong JSON type or invalid value for this field.";
         if (message.Contains("missing required properties", StringComparison.Ordinal)) return "Required field missing.";
         return message;
@@ -98,8 +107,8 @@ public sealed partial class ProblemResults(ILogger<ProblemResults> logger)
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Path}")]
-    private partial void LogUnhandled(string exceptionType, string path, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in {Function}, trace {TraceId}")]
+    private partial void LogUnhandled(string exceptionType, string function, string traceId, Exception exception);
 }
 
 /// <summary>Standalone only: the safety net for anything outside a function (the pipeline catches inside).</summary>

@@ -39,7 +39,7 @@ public sealed class HttpFunctionPipeline(
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && http.RequestAborted.IsCancellationRequested))
         {
-            return problems.For(http, ex);
+            return problems.For(http, ex, function.Name);
         }
     }
 

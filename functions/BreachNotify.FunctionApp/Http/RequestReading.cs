@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using BreachNotify.Application.Common;
 using BreachNotify.Domain.Common;
 using BreachNotify.FunctionApp.Errors;
 using BreachNotify.FunctionApp.Json;
@@ -26,15 +27,19 @@ public static class RequestReading
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireJson(request, "application/merge-patch+json or application/json");
+        JsonElement root;
         try
         {
-            using var doc = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
-            return doc.RootElement.Clone();
+            using var doc = await JsonDocument.ParseAsync(request.Body, StrictJson.DocumentOptions, cancellationToken);
+            root = doc.RootElement.Clone();
         }
         catch (JsonException ex)
         {
             throw new BadRequestBodyException("$", "Malformed JSON: " + ex.Message.Split(" Path:")[0]);
         }
+        // The rules the serializer applies to typed bodies: no field twice, every string text.
+        if (StrictJson.FindProblem(root) is { } problem) throw new BadRequestBodyException(problem.Field, problem.Message);
+        return root;
     }
 
     private static void RequireJson(HttpRequest request, string expected)

@@ -15,6 +15,8 @@ public static class ApiJson
         o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         // A typo in a field name must not silently drop a fact.
         o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // A field sent twice has no agreed meaning (RFC 8259 §4): refuse it rather than keep the last (BreachNotify.Application.Common.StrictJson).
+        o.AllowDuplicateProperties = false;
         o.Converters.Add(new StrictEnumConverterFactory());
         o.Converters.Add(new StrictDateTimeOffsetConverter());
         o.Converters.Add(new StrictNullableDateTimeOffsetConverter());

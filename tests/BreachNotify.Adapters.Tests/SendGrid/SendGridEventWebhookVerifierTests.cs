@@ -89,10 +89,12 @@ public sealed class SendGridEventWebhookVerifierTests : IDisposable
     [Fact]
     public void Stale_and_future_timestamps_are_rejected_even_when_signed()
     {
+        // The default window outlasts SendGrid's 24 hours of retries: 25 hours.
         var verifier = new SendGridEventWebhookVerifier(PublicKey, _time);
-        var old = _time.GetUtcNow().AddMinutes(-6).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var future = _time.GetUtcNow().AddMinutes(6).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var edge = _time.GetUtcNow().AddMinutes(-5).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.FromHours(25), verifier.ReplayWindow);
+        var old = _time.GetUtcNow().AddHours(-25).AddSeconds(-1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var future = _time.GetUtcNow().AddHours(25).AddSeconds(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var edge = _time.GetUtcNow().AddHours(-25).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
         Assert.Equal(SendGridWebhookVerificationResult.Stale, verifier.Verify(Sign(_key, old, Body), old, Body));
         Assert.Equal(SendGridWebhookVerificationResult.Stale, verifier.Verify(Sign(_key, future, Body), future, Body));

@@ -190,7 +190,7 @@ public class ParsingTests
         var alert = Assert.Single(Parse("github", VendorSamples.GitHubSecretScanningCreated, GitHubHeaders()));
 
         Assert.Equal("github", alert.Source);
-        Assert.Equal("72d3162e-cc78-11e3-81ab-4c9367dc0958", alert.DeliveryId);
+        Assert.Equal("Codertocat/Hello-World#191|created|2026-05-20T13:45:12.0000000Z", alert.DeliveryId);
         Assert.Equal("Codertocat/Hello-World#191", alert.ExternalIncidentKey);
         Assert.Equal(AlertStatus.Triggered, alert.Status);
         Assert.Equal("Secret scanning alert #191: Adafruit IO Key exposed in Codertocat/Hello-World", alert.Title);
@@ -378,14 +378,68 @@ public class ParsingTests
         Assert.Contains($"'{field}'", ex.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("X-GitHub-Event")]
-    [InlineData("X-GitHub-Delivery")]
-    public void GitHub_missing_header_is_named(string missing)
-    {
-        var headers = Headers(new[] { ("X-GitHub-Event", "secret_scanning_alert"), ("X-GitHub-Delivery", "d-1") }.Where(h => h.Item1 != missing).ToArray());
+    [Fact]
+    public void GitHub_missing_event_header_is_named()
+        => Assert.Equal("X-GitHub-Event", Assert.Throws<WebhookPayloadException>(
+            () => Parse("github", VendorSamples.GitHubSecretScanningCreated, Headers(("X-GitHub-Delivery", "d-1")))).Field);
 
-        Assert.Equal(missing, Assert.Throws<WebhookPayloadException>(() => Parse("github", VendorSamples.GitHubSecretScanningCreated, headers)).Field);
+    /// <summary>Issue 13 point 10: X-GitHub-Delivery is not signed, so it cannot tell a replay from a new event.</summary>
+    [Fact]
+    public void GitHub_dedupe_key_comes_from_the_signed_body_not_the_delivery_header()
+    {
+        var first = Assert.Single(Parse("github", VendorSamples.GitHubSecretScanningCreated, Headers(("X-GitHub-Event", "secret_scanning_alert"), ("X-GitHub-Delivery", "d-1"))));
+        var replay = Assert.Single(Parse("github", VendorSamples.GitHubSecretScanningCreated, Headers(("X-GitHub-Event", "secret_scanning_alert"), ("X-GitHub-Delivery", "d-2"))));
+        var unsaid = Assert.Single(Parse("github", VendorSamples.GitHubSecretScanningCreated, Headers(("X-GitHub-Event", "secret_scanning_alert"))));
+        var later = Assert.Single(Parse("github", With(VendorSamples.GitHubSecretScanningCreated, "alert.updated_at", "2026-05-20T13:50:00Z"), GitHubHeaders()));
+        var withoutUpdate = Assert.Single(Parse("github", Without(VendorSamples.GitHubSecretScanningCreated, "alert.updated_at"), GitHubHeaders()));
+
+        Assert.Equal(first.DeliveryId, replay.DeliveryId);
+        Assert.Equal(first.DeliveryId, unsaid.DeliveryId);
+        Assert.NotEqual(first.DeliveryId, later.DeliveryId);
+        Assert.StartsWith("sha256:", withoutUpdate.DeliveryId, StringComparison.Ordinal);
+    }
+
+    /// <summary>GitHub's default content type: the JSON is the form field "payload" (percent-encoded, '+' for space).</summary>
+    [Fact]
+    public void GitHub_form_encoded_delivery_reads_as_its_json()
+    {
+        var form = "payload=" + Uri.EscapeDataString(VendorSamples.GitHubSecretScanningCreated).Replace("%20", "+", StringComparison.Ordinal);
+        var headers = Headers(("X-GitHub-Event", "secret_scanning_alert"), ("Content-Type", "application/x-www-form-urlencoded"));
+
+        var fromForm = Assert.Single(Parse("github", form, headers));
+        var fromJson = Assert.Single(Parse("github", VendorSamples.GitHubSecretScanningCreated, GitHubHeaders()));
+
+        Assert.Equal(fromJson.DeliveryId, fromForm.DeliveryId);
+        Assert.Equal(fromJson.Title, fromForm.Title);
+        Assert.Equal("payload", Assert.Throws<WebhookPayloadException>(() => Parse("github", "other=1", headers)).Field);
+    }
+
+    /// <summary>GitHub's schema guarantees only action, alert and repository: the rest falls back instead of failing.</summary>
+    [Fact]
+    public void GitHub_fields_it_does_not_guarantee_fall_back()
+    {
+        var noCreated = Without(VendorSamples.GitHubSecretScanningCreated, "alert.created_at");
+        var noTimes = Without(Without(Without(noCreated, "alert.updated_at"), "alert.secret_type"), "alert.secret_type_display_name");
+
+        Assert.Equal(new DateTimeOffset(2026, 5, 20, 13, 45, 12, TimeSpan.Zero), Assert.Single(Parse("github", noCreated, GitHubHeaders())).DetectedAt);
+        var bare = Assert.Single(Parse("github", noTimes, GitHubHeaders()));
+        Assert.Equal(Now, bare.DetectedAt); // the time of receipt
+        Assert.Equal("Secret scanning alert #191: secret exposed in Codertocat/Hello-World", bare.Title);
+        Assert.Equal("alert.number", Assert.Throws<WebhookPayloadException>(() => Parse("github", Without(noCreated, "alert.number"), GitHubHeaders())).Field);
+    }
+
+    /// <summary>Issue 13 point 6: a verified payload is held to the API's JSON rules too; a 400 names the field, never a 500.</summary>
+    [Theory]
+    [InlineData("\"title\": \"Customer", "\"title\": \"\\ud800 Customer", "title")]
+    [InlineData("\"system\": \"crm\",", "\"system\": \"crm\", \"system\": \"erp\",", "context.system")]
+    public void Duplicate_fields_and_lone_surrogates_are_named(string find, string replace, string field)
+    {
+        var json = VendorSamples.GenericTriggered.Replace(find, replace, StringComparison.Ordinal);
+        Assert.NotEqual(VendorSamples.GenericTriggered, json);
+
+        var ex = Assert.Throws<WebhookPayloadException>(() => Parse("generic", json, WebhookHeaders.None));
+
+        Assert.Equal(field, ex.Field);
     }
 
     [Fact]

@@ -135,6 +135,54 @@ public class VerificationTests
         Assert.Equal(VerificationResult.NotConfigured, Source("azure-monitor", new WebhookOptions()).Verify(Body, WebhookHeaders.None, Headers(("token", Token))));
     }
 
+    /// <summary>
+    /// Issue 13 point 10: an action group's URI may carry basic auth (https://user:token@host/…), which arrives as
+    /// Authorization: Basic; its password is the token. A header that is not a bearer token does not hide ?token=.
+    /// </summary>
+    [Fact]
+    public void Azure_monitor_accepts_basic_auth_in_the_uri_and_falls_back_to_the_query_token()
+    {
+        var source = Source("azure-monitor", Configured("azure-monitor", OldToken, Token));
+        static Func<string, string?> Basic(string userAndPassword) =>
+            Headers(("Authorization", "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(userAndPassword))));
+
+        Assert.Equal(VerificationResult.Valid, source.Verify(Body, Basic("monitor:" + Token), WebhookHeaders.None));
+        Assert.Equal(VerificationResult.Valid, source.Verify(Body, Basic(":" + OldToken), WebhookHeaders.None));
+        Assert.Equal(VerificationResult.Valid, source.CheckHeaders(Basic("monitor:" + Token)));
+        Assert.Equal(VerificationResult.Invalid, source.Verify(Body, Basic("monitor:wrong"), WebhookHeaders.None));
+        Assert.Equal(VerificationResult.Invalid, source.Verify(Body, Basic(Token), WebhookHeaders.None)); // no user:password form
+        Assert.Equal(VerificationResult.Valid, source.Verify(Body, Basic("monitor:wrong"), Headers(("token", Token))));
+        Assert.Equal(VerificationResult.Valid, source.Verify(Body, Headers(("Authorization", "Negotiate abc")), Headers(("token", Token))));
+        Assert.Equal(VerificationResult.Invalid, source.Verify(Body, Headers(("Authorization", "Basic !!notbase64")), WebhookHeaders.None));
+    }
+
+    /// <summary>Issue 13 point 7: what the headers condemn is refused before the body is read, for every scheme.</summary>
+    [Theory]
+    [MemberData(nameof(Schemes))]
+    public void Header_checks_refuse_missing_or_unconfigured_credentials_and_pass_signed_ones(string scheme)
+    {
+        var source = Source(SourceOf(scheme), UsesTokens(scheme) ? Configured(scheme, Token) : Configured(scheme, Secret));
+        var signed = Signed(scheme, UsesTokens(scheme) ? Token : Secret, Body);
+
+        Assert.Equal(VerificationResult.Valid, source.CheckHeaders(signed));
+        Assert.Equal(VerificationResult.MissingCredentials, source.CheckHeaders(WebhookHeaders.None));
+        Assert.Equal(VerificationResult.NotConfigured, Source(SourceOf(scheme), new WebhookOptions()).CheckHeaders(signed));
+        if (UsesTokens(scheme))
+            Assert.Equal(VerificationResult.Invalid, source.CheckHeaders(Signed(scheme, "not-the-token", Body)));
+        else
+            Assert.Equal(VerificationResult.Invalid, Verify(scheme, Configured(scheme, Secret), Utf8("tampered"), signed)); // the body is checked after
+    }
+
+    [Theory]
+    [InlineData("generic")]
+    [InlineData("grafana-timestamp")]
+    public void Header_checks_refuse_a_stale_timestamp_before_the_body(string scheme)
+    {
+        var source = Source(SourceOf(scheme), Configured(scheme, Secret));
+        Assert.Equal(VerificationResult.Stale, source.CheckHeaders(Signed(scheme, Secret, Body, NowUnix - 301)));
+        Assert.Equal(VerificationResult.Invalid, source.CheckHeaders(Signed(scheme, Secret, Body).WithHeader(scheme == "generic" ? "X-BreachNotify-Timestamp" : "X-Grafana-Alerting-Signature-Timestamp", "soon")));
+    }
+
     [Theory]
     [InlineData("alertmanager")]
     [InlineData("sentinel")]
@@ -292,4 +340,11 @@ public class VerificationTests
         var line = Assert.Single(logger.Lines);
         Assert.Equal("Webhook from generic rejected: Invalid", line);
     }
+}
+
+internal static class HeaderLookupExtensions
+{
+    /// <summary>The same lookup with one header replaced.</summary>
+    public static Func<string, string?> WithHeader(this Func<string, string?> headers, string name, string value)
+        => n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase) ? value : headers(n);
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace BreachNotify.FunctionApp.Tests.Infrastructure;
 
@@ -25,6 +26,9 @@ public class BreachNotifyFactory : WebApplicationFactory<Program>
     public bool KeepData { get; set; }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 27, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>When set, every log entry of the app is captured here too (tests of what reaches the log).</summary>
+    public LogCapture? Logs { get; init; }
 
     /// <summary>Extra settings a test class needs (applied after the defaults).</summary>
     public Dictionary<string, string?> Settings { get; } = [];
@@ -52,6 +56,7 @@ public class BreachNotifyFactory : WebApplicationFactory<Program>
         };
         foreach (var (k, v) in Settings) settings[k] = v;
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        if (Logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();

@@ -1,3 +1,4 @@
+using BreachNotify.Application.Common;
 using BreachNotify.Application.Queue;
 using BreachNotify.Application.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ public sealed partial class SendNoticeMessageHandler(SendNoticeProcessor process
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogFailed(messageId, deliveryCount, ex);
+            LogFailed(messageId, deliveryCount, RedactedException.Of(ex));
             return QueueMessageDisposition.RetryLater($"Message {messageId}: {ex.GetType().Name} while sending; retry.");
         }
         if (result.Outcome == SendOutcome.Sent) telemetry.NoticeJob(BreachNotifyTelemetry.NoticeOutcome.Sent, result.Recipients);

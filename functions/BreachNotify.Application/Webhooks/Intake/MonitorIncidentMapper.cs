@@ -107,7 +107,7 @@ public sealed partial class MonitorIncidentMapper(
             catch (Exception ex) when (ex is StorageException or Domain.Common.DomainValidationException or InvalidOperationException)
             {
                 failed++;
-                LogRepairFailed(pending.Source, pending.DeliveryKey, ex);
+                LogRepairFailed(pending.Source, pending.DeliveryKey, RedactedException.Of(ex));
             }
         }
         return new RepairReport(mapped, failed);

@@ -191,12 +191,16 @@ public sealed class WebhookDeliveryStore(ITableStore store, TimeProvider time, I
     /// <summary>The delivery log, newest first, of one source or of all (merged); page is 1-based.</summary>
     public async Task<DeliveryPage> ListAsync(string? source, int page, int pageSize, CancellationToken cancellationToken = default)
     {
-        var wanted = (page - 1) * pageSize + pageSize + 1;
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        // In long: a page number times a size must not wrap round to a small (or negative) count.
+        var skip = (long)(page - 1) * pageSize;
+        var wanted = skip + pageSize + 1;
         var rows = new List<TableEntity>();
         foreach (var s in source is null ? WebhookSourceNames.All : [source])
         {
             var taken = 0;
-            await foreach (var row in store.QueryAllAsync(Table, TableQuery.WithPrefix(s, RequestPrefix, Math.Min(wanted, TableQuery.MaxPageSize)), cancellationToken))
+            await foreach (var row in store.QueryAllAsync(Table, TableQuery.WithPrefix(s, RequestPrefix, (int)Math.Min(wanted, TableQuery.MaxPageSize)), cancellationToken))
             {
                 rows.Add(row);
                 if (++taken >= wanted) break;
@@ -204,7 +208,7 @@ public sealed class WebhookDeliveryStore(ITableStore store, TimeProvider time, I
         }
 
         // Row keys start with inverted ticks, so ordinal order is newest first; ties broken by the time-ordered id.
-        var ordered = rows.OrderBy(r => r.RowKey, StringComparer.Ordinal).Skip((page - 1) * pageSize).ToList();
+        var ordered = rows.OrderBy(r => r.RowKey, StringComparer.Ordinal).Skip((int)Math.Min(skip, int.MaxValue)).ToList();
         var items = new List<DeliveryRecord>();
         foreach (var row in ordered.Take(pageSize))
             items.Add(await ToRecordAsync(row, cancellationToken));

@@ -45,6 +45,22 @@ public sealed partial class WebhookIntake(
     /// <summary>The source by its route name (case-insensitive), or null when we do not know it.</summary>
     public WebhookSource? Find(string name) => registry.TryGet(name, out var source) ? source : null;
 
+    /// <summary>
+    /// Before the body is read: refuses what the headers and URL already condemn (source not configured, credentials
+    /// missing, malformed, stale, or a wrong token), recording the attempt like any rejection. Null: read the body and
+    /// call <see cref="ReceiveAsync"/>.
+    /// </summary>
+    /// <param name="declaredBytes">The request's Content-Length, recorded in the delivery log (the body is never read).</param>
+    public async Task<WebhookIntakeResult?> CheckHeadersAsync(
+        WebhookSource source, Func<string, string?> header, Func<string, string?> query, long? declaredBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var check = source.CheckHeaders(header, query);
+        if (check == VerificationResult.Valid) return null;
+        await RecordRejectedAsync(source, check, declaredBytes ?? 0, cancellationToken);
+        return new WebhookIntakeResult(WebhookIntakeOutcome.Unauthorized);
+    }
+
     /// <param name="header">Header lookup (case-insensitive), null when absent.</param>
     /// <param name="query">Query lookup, null when absent (azure-monitor's <c>?token=</c>).</param>
     public async Task<WebhookIntakeResult> ReceiveAsync(
@@ -54,15 +70,7 @@ public sealed partial class WebhookIntake(
         var verification = source.Verify(body.Span, header, query);
         if (verification != VerificationResult.Valid)
         {
-            try
-            {
-                await deliveries.RecordRejectedAsync(source.Name, verification, body.Length, cancellationToken);
-            }
-            catch (StorageException ex)
-            {
-                LogRejectionNotRecorded(source.Name, ex.GetType().Name);
-            }
-            telemetry.WebhookDelivery(source.Name, "unauthorized");
+            await RecordRejectedAsync(source, verification, body.Length, cancellationToken);
             return new WebhookIntakeResult(WebhookIntakeOutcome.Unauthorized);
         }
 
@@ -83,6 +91,19 @@ public sealed partial class WebhookIntake(
         telemetry.WebhookDelivery(source.Name, "accepted");
         LogAccepted(result.RequestId, source.Name, result.Alerts, result.Accepted.Count, result.Duplicates);
         return new WebhookIntakeResult(WebhookIntakeOutcome.Accepted, result.RequestId, result.Alerts, result.Accepted.Count, result.Duplicates);
+    }
+
+    private async Task RecordRejectedAsync(WebhookSource source, VerificationResult verification, long bodyBytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await deliveries.RecordRejectedAsync(source.Name, verification, bodyBytes, cancellationToken);
+        }
+        catch (StorageException ex)
+        {
+            LogRejectionNotRecorded(source.Name, ex.GetType().Name);
+        }
+        telemetry.WebhookDelivery(source.Name, "unauthorized");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} from {Source}: {Alerts} alert(s), {Accepted} new, {Duplicates} duplicate(s)")]

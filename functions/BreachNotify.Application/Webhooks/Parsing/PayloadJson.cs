@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using BreachNotify.Application.Common;
 
 namespace BreachNotify.Application.Webhooks;
 
@@ -10,11 +11,18 @@ internal static class PayloadJson
     {
         try
         {
-            var document = JsonDocument.Parse(body);
+            var document = JsonDocument.Parse(body, StrictJson.DocumentOptions);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
                 throw WebhookPayloadException.Invalid("(body)", "a JSON object");
+            }
+
+            // Every JSON body is held to the same rules: a field once, strings that are text.
+            if (StrictJson.FindProblem(document.RootElement) is { } problem)
+            {
+                document.Dispose();
+                throw new WebhookPayloadException(problem.Field, $"Webhook payload field '{problem.Field}': {problem.Message}", null);
             }
 
             return document;

@@ -11,6 +11,10 @@ internal sealed class PagerDutyVerifier : IWebhookVerifier
 {
     public const string SignatureHeader = "X-PagerDuty-Signature";
 
+    public VerificationResult CheckHeaders(
+        Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
+        HmacListVerifier.CheckHeaders(header, options, SignatureHeader, "v1=");
+
     public VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
         HmacListVerifier.Verify(body, header, options, SignatureHeader, "v1=");
@@ -23,6 +27,10 @@ internal sealed class PagerDutyVerifier : IWebhookVerifier
 internal sealed class GitHubVerifier : IWebhookVerifier
 {
     public const string SignatureHeader = "X-Hub-Signature-256";
+
+    public VerificationResult CheckHeaders(
+        Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
+        HmacListVerifier.CheckHeaders(header, options, SignatureHeader, "sha256=");
 
     public VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow) =>
@@ -38,6 +46,26 @@ internal sealed class GenericVerifier : IWebhookVerifier
 {
     public const string SignatureHeader = "X-BreachNotify-Signature";
     public const string TimestampHeader = "X-BreachNotify-Timestamp";
+
+    public VerificationResult CheckHeaders(
+        Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
+    {
+        if ((options?.ActiveSecrets ?? []).Count == 0)
+        {
+            return VerificationResult.NotConfigured;
+        }
+
+        var signature = header(SignatureHeader);
+        var timestampText = header(TimestampHeader);
+        if (string.IsNullOrWhiteSpace(signature) || string.IsNullOrWhiteSpace(timestampText))
+        {
+            return VerificationResult.MissingCredentials;
+        }
+
+        return WebhookCrypto.ParsePrefixedList(signature, "v1=").Count == 0
+            ? VerificationResult.Invalid
+            : HmacListVerifier.CheckTimestamp(timestampText, now, replayWindow);
+    }
 
     public VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
@@ -75,6 +103,20 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
     public const string DefaultSignatureHeader = "X-Grafana-Alerting-Signature";
     public const string DefaultTimestampHeader = "X-Grafana-Alerting-Signature-Timestamp";
 
+    public VerificationResult CheckHeaders(
+        Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
+    {
+        if ((options?.ActiveSecrets ?? []).Count == 0)
+        {
+            return BearerTokenVerifier.VerifyToken(header, options);
+        }
+
+        var read = ReadHeaders(header, options!, out _, out var timestampText);
+        return read != VerificationResult.Valid || string.IsNullOrWhiteSpace(timestampText)
+            ? read
+            : HmacListVerifier.CheckTimestamp(timestampText, now, replayWindow);
+    }
+
     public VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, Func<string, string?> query, WebhookSourceOptions? options, DateTimeOffset now, TimeSpan replayWindow)
     {
@@ -84,17 +126,10 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
             return BearerTokenVerifier.VerifyToken(header, options);
         }
 
-        var signature = header(string.IsNullOrWhiteSpace(options!.SignatureHeader) ? DefaultSignatureHeader : options.SignatureHeader);
-        var timestampRequired = !string.IsNullOrWhiteSpace(options.TimestampHeader);
-        var timestampText = header(timestampRequired ? options.TimestampHeader! : DefaultTimestampHeader);
-        if (string.IsNullOrWhiteSpace(signature) || (timestampRequired && string.IsNullOrWhiteSpace(timestampText)))
+        var read = ReadHeaders(header, options!, out var candidate, out var timestampText);
+        if (read != VerificationResult.Valid)
         {
-            return VerificationResult.MissingCredentials;
-        }
-
-        if (!WebhookCrypto.TryDecodeSha256Hex(signature.Trim(), out var candidate))
-        {
-            return VerificationResult.Invalid;
+            return read;
         }
 
         if (string.IsNullOrWhiteSpace(timestampText))
@@ -106,11 +141,54 @@ internal sealed class GrafanaVerifier : IWebhookVerifier
 
         return HmacListVerifier.VerifyTimestamped(secrets, timestampText, ':', body, [candidate], now, replayWindow);
     }
+
+    /// <summary>The signature (decoded) and timestamp headers as configured: Valid when present and well-formed.</summary>
+    private static VerificationResult ReadHeaders(Func<string, string?> header, WebhookSourceOptions options, out byte[] candidate, out string? timestampText)
+    {
+        candidate = [];
+        var signature = header(string.IsNullOrWhiteSpace(options.SignatureHeader) ? DefaultSignatureHeader : options.SignatureHeader);
+        var timestampRequired = !string.IsNullOrWhiteSpace(options.TimestampHeader);
+        timestampText = header(timestampRequired ? options.TimestampHeader! : DefaultTimestampHeader);
+        if (string.IsNullOrWhiteSpace(signature) || (timestampRequired && string.IsNullOrWhiteSpace(timestampText)))
+        {
+            return VerificationResult.MissingCredentials;
+        }
+
+        return WebhookCrypto.TryDecodeSha256Hex(signature.Trim(), out candidate) ? VerificationResult.Valid : VerificationResult.Invalid;
+    }
 }
 
 /// <summary>Body HMAC in one header holding a comma-separated list of prefixed hex signatures.</summary>
 internal static class HmacListVerifier
 {
+    /// <summary>The header part of <see cref="Verify"/>: configured, present, and holding at least one signature.</summary>
+    public static VerificationResult CheckHeaders(Func<string, string?> header, WebhookSourceOptions? options, string signatureHeader, string signaturePrefix)
+    {
+        if ((options?.ActiveSecrets ?? []).Count == 0)
+        {
+            return VerificationResult.NotConfigured;
+        }
+
+        var value = header(signatureHeader);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return VerificationResult.MissingCredentials;
+        }
+
+        return WebhookCrypto.ParsePrefixedList(value, signaturePrefix).Count > 0 ? VerificationResult.Valid : VerificationResult.Invalid;
+    }
+
+    /// <summary>A timestamp header before the body is read: readable and within the window (its signature is checked later).</summary>
+    public static VerificationResult CheckTimestamp(string timestampText, DateTimeOffset now, TimeSpan replayWindow)
+    {
+        if (!WebhookCrypto.TryParseUnixSeconds(timestampText.Trim(), out var timestamp))
+        {
+            return VerificationResult.Invalid;
+        }
+
+        return WebhookCrypto.IsWithinWindow(timestamp, now, replayWindow) ? VerificationResult.Valid : VerificationResult.Stale;
+    }
+
     public static VerificationResult Verify(
         ReadOnlySpan<byte> body, Func<string, string?> header, WebhookSourceOptions? options,
         string signatureHeader, string signaturePrefix)

@@ -1,3 +1,4 @@
+using System.Text;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Application.Notices;
 using BreachNotify.Application.Notices.Authorities;
@@ -40,9 +41,10 @@ public sealed class NoticeFunctions(
         var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase);
         if (!csv && !json) throw new BadHttpRequestException("Send text/csv (header email,name,language,country,kind,externalId) or application/json (an array).", StatusCodes.Status415UnsupportedMediaType);
         if (req.ContentLength == 0) throw new BadRequestBodyException("$", "The body is empty.");
+        var body = UploadText(req, csv);
         try
         {
-            var result = await upload.ImportAsync(id, req.Body, csv ? RecipientFileFormat.Csv : RecipientFileFormat.Json, cancellationToken);
+            var result = await upload.ImportAsync(id, body, csv ? RecipientFileFormat.Csv : RecipientFileFormat.Json, cancellationToken);
             return TypedResults.Ok(new RecipientImportResponse(result.Accepted, result.Duplicates, result.RejectedCount,
                 result.Rejected.Select(r => csv ? new RejectedRowResponse(r.Position, null, r.Reason) : new RejectedRowResponse(null, r.Position, r.Reason)).ToList()));
         }
@@ -51,6 +53,29 @@ public sealed class NoticeFunctions(
             throw new BadRequestBodyException(ex.Field, ex.Message);
         }
     }
+
+    /// <summary>
+    /// The upload as UTF-8, which is what the readers take (and check, line by line). A CSV that declares a Latin-1
+    /// charset (<c>text/csv; charset=iso-8859-1</c> or <c>windows-1252</c>, what spreadsheets save as "CSV") is
+    /// transcoded as it streams; any other declared charset is refused (415), and JSON is UTF-8 only (RFC 8259 §8.1).
+    /// </summary>
+    private static Stream UploadText(HttpRequest req, bool csv)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(req.ContentType, out var media) || media.Charset.Length == 0) return req.Body;
+        var charset = media.Charset.ToString().Trim('"').ToLowerInvariant();
+        if (charset is "utf-8" or "utf8" or "us-ascii") return req.Body;
+        Encoding? encoding = !csv ? null : charset switch
+        {
+            "iso-8859-1" or "latin1" or "iso_8859-1" or "l1" => Encoding.Latin1,
+            "windows-1252" or "cp1252" => CodePagesEncodingProvider.Instance.GetEncoding(1252),
+            _ => null,
+        };
+        return encoding is null
+            ? throw new BadHttpRequestException($"charset={Truncated(charset)} is not read: send UTF-8{(csv ? ", ISO-8859-1 or windows-1252" : "")}.", StatusCodes.Status415UnsupportedMediaType)
+            : Encoding.CreateTranscodingStream(req.Body, encoding, Encoding.UTF8, leaveOpen: true);
+    }
+
+    private static string Truncated(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>Counts for everyone who may read; the rows themselves (personal data) for the DPO only.</summary>
     [Function("GetRecipients")]

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using BreachNotify.Application.Common;
 using BreachNotify.Application.Webhooks;
 using BreachNotify.Application.Webhooks.Intake;
 
@@ -64,7 +65,7 @@ public sealed partial class WebhookAlertProcessor(MonitorIncidentMapper mapper, 
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogFailed(alert.Source, alert.DeliveryKey, ex);
+                    LogFailed(alert.Source, alert.DeliveryKey, RedactedException.Of(ex));
                 }
                 finally
                 {

@@ -63,8 +63,15 @@ public sealed class WebhookFunctions(
     {
         var webhook = intake.Find(source)
             ?? throw new NotFoundException($"Unknown webhook source. Known: {string.Join(", ", WebhookSourceNames.All)}.");
-        var body = await ReadBodyAsync(req, limits.For(BodyLimit.MonitorWebhook), cancellationToken);
-        var result = await intake.ReceiveAsync(webhook, body, name => Value(req.Headers, name), name => req.Query.TryGetValue(name, out var v) ? v.ToString() : null, cancellationToken);
+        Func<string, string?> header = name => Value(req.Headers, name);
+        Func<string, string?> query = name => req.Query.TryGetValue(name, out var v) ? v.ToString() : null;
+        // Headers first: an unconfigured source, missing or malformed credentials cost no body buffer.
+        var result = await intake.CheckHeadersAsync(webhook, header, query, req.ContentLength, cancellationToken);
+        if (result is null)
+        {
+            var body = await ReadBodyAsync(req, limits.For(BodyLimit.MonitorWebhook), cancellationToken);
+            result = await intake.ReceiveAsync(webhook, body, header, query, cancellationToken);
+        }
         return result.Outcome switch
         {
             WebhookIntakeOutcome.Accepted => TypedResults.Accepted((string?)null, new WebhookAcceptedResponse(result.DeliveryId!, result.Alerts, result.Accepted, result.Duplicates)),

@@ -39,6 +39,46 @@ public sealed class RecipientUploadTests : IDisposable
 
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
+    /// <summary>Issue 13 point 9: a Latin-1 file is not read as UTF-8 with U+FFFD in place of its letters.</summary>
+    [Fact]
+    public async Task A_latin1_file_is_400_with_its_line_and_stores_no_replacement_character()
+    {
+        var id = await ConfirmedIncidentAsync(_factory.Dpo());
+        var before = StoreSnapshot.Take(_factory);
+        using var content = new ByteArrayContent(Encoding.Latin1.GetBytes(Header + "bad\u00e9@example.org,Jos\u00e9,en,,,\r\n"));
+        content.Headers.ContentType = new("text/csv");
+        var problem = await HttpAssert.Problem(await _factory.Dpo().PostAsync($"/api/incidents/{id}/recipients", content), HttpStatusCode.BadRequest);
+        Assert.Contains("Line 2 is not UTF-8", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, StoreSnapshot.Take(_factory));
+    }
+
+    [Theory]
+    [InlineData("iso-8859-1")]
+    [InlineData("windows-1252")]
+    public async Task A_declared_latin1_charset_is_honoured(string charset)
+    {
+        var id = await ConfirmedIncidentAsync(_factory.Dpo());
+        using var content = new ByteArrayContent(Encoding.Latin1.GetBytes(Header + "jos\u00e9@example.org,Jos\u00e9,en,,,\r\n"));
+        content.Headers.ContentType = new("text/csv") { CharSet = charset };
+        var body = await HttpAssert.Body(await _factory.Dpo().PostAsync($"/api/incidents/{id}/recipients", content), HttpStatusCode.OK);
+        Assert.Equal(1, body.GetProperty("accepted").GetInt64());
+        var rows = await HttpAssert.Body(await _factory.Dpo().GetAsync($"/api/incidents/{id}/recipients?rows=true"), HttpStatusCode.OK);
+        var row = Assert.Single(rows.GetProperty("items").EnumerateArray());
+        Assert.Equal("jos\u00e9@example.org", row.GetProperty("email").GetString());
+        Assert.Equal("Jos\u00e9", row.GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData("text/csv", "shift_jis")]
+    [InlineData("application/json", "iso-8859-1")]
+    public async Task Another_declared_charset_is_415(string mediaType, string charset)
+    {
+        var id = await ConfirmedIncidentAsync(_factory.Dpo());
+        using var content = new StringContent(mediaType == "text/csv" ? Header + "a@example.org,,,,,\r\n" : """[{"email":"a@example.org"}]""");
+        content.Headers.ContentType = new(mediaType) { CharSet = charset };
+        await HttpAssert.Problem(await _factory.Dpo().PostAsync($"/api/incidents/{id}/recipients", content), HttpStatusCode.UnsupportedMediaType);
+    }
+
     [Fact]
     public async Task Malformed_rows_are_rejected_with_their_line_and_the_rest_is_stored()
     {

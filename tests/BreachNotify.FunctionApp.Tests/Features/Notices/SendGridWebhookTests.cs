@@ -106,12 +106,32 @@ public sealed class SendGridWebhookTests : IDisposable
 
         await HttpAssert.Problem(await Post(body, tamperedBody: body.Replace("delivered", "bounce", StringComparison.Ordinal)), HttpStatusCode.Unauthorized);
         await HttpAssert.Problem(await Post(body, key: _otherKey), HttpStatusCode.Unauthorized);
-        await HttpAssert.Problem(await Post(body, timestamp: Now - 301), HttpStatusCode.Unauthorized);
+        await HttpAssert.Problem(await Post(body, timestamp: Now - ReplayWindowSeconds - 1), HttpStatusCode.Unauthorized);
         await HttpAssert.Problem(await Post(body, sign: false), HttpStatusCode.Unauthorized);
         Assert.Equal(0, (await Notification(incident)).GetProperty("recipientsByStatus").GetProperty("delivered").GetInt64());
 
-        // The edge of the replay window (5 minutes) still verifies.
-        await HttpAssert.Body(await Post(body, timestamp: Now - 300), HttpStatusCode.OK);
+        // The edge of the replay window (the default, 25 hours) still verifies.
+        await HttpAssert.Body(await Post(body, timestamp: Now - ReplayWindowSeconds), HttpStatusCode.OK);
+        Assert.Equal(1, (await Notification(incident)).GetProperty("recipientsByStatus").GetProperty("delivered").GetInt64());
+    }
+
+    private const long ReplayWindowSeconds = 25 * 3600;
+
+    /// <summary>
+    /// Issue 13 point 10: SendGrid retries an event delivery for up to 24 hours; a retry signed when it was first
+    /// attempted must still be accepted (its proof of delivery is otherwise lost), and applied once however often it comes.
+    /// </summary>
+    [Fact]
+    public async Task A_retry_signed_a_day_ago_is_applied_once()
+    {
+        var (incident, jobId) = await SentJobAsync();
+        var body = Events(jobId, ("e-retried", "delivered", "anna@example.nl", Now - 86_400));
+
+        var first = await HttpAssert.Body(await Post(body, timestamp: Now - 86_400), HttpStatusCode.OK);
+        var again = await HttpAssert.Body(await Post(body, timestamp: Now - 86_000), HttpStatusCode.OK);
+
+        Assert.Equal(1, first.GetProperty("applied").GetInt32());
+        Assert.Equal(1, again.GetProperty("duplicates").GetInt32());
         Assert.Equal(1, (await Notification(incident)).GetProperty("recipientsByStatus").GetProperty("delivered").GetInt64());
     }
 

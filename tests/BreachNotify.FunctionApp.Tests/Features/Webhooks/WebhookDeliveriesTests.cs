@@ -86,6 +86,16 @@ public sealed class WebhookDeliveriesTests : IDisposable
     public async Task Bad_query_is_400_naming_the_parameter(string query, string field) =>
         await Problem(await _hooks.Factory.Dpo().GetAsync("/api/webhooks/deliveries" + query), HttpStatusCode.BadRequest, field);
 
+    /// <summary>The store itself, not only the endpoint's bounds: a page far past the end is empty, never an overflow.</summary>
+    [Fact]
+    public async Task A_page_number_at_the_edge_of_int_gives_an_empty_page()
+    {
+        await _hooks.DeliverAsync(_hooks.Signed("pagerduty", VendorSamples.PagerDutyTriggered));
+        var page = await _hooks.Service<BreachNotify.Application.Webhooks.Intake.WebhookDeliveryStore>().ListAsync(null, int.MaxValue, 200);
+        Assert.Empty(page.Items);
+        Assert.False(page.HasMore);
+    }
+
     [Fact]
     public async Task Failed_attempts_are_recorded_up_to_the_limit_per_minute_and_the_rest_counted()
     {

@@ -217,7 +217,7 @@ public sealed class WebhookIntakeTests : IDisposable
         request.Content = new StreamContent(new UnknownLengthStream(big));
         request.Content.Headers.ContentType = new("application/json");
 
-        await Problem(await _hooks.Anonymous.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+        await Problem(await _hooks.Factory.Server.CreateClient().SendAsync(request), HttpStatusCode.RequestEntityTooLarge); // no buffering handler: the length stays undeclared
     }
 
     [Fact]
@@ -242,6 +242,90 @@ public sealed class WebhookIntakeTests : IDisposable
     }
 
     /// <summary>A body whose length is not known up front, so it is sent chunked.</summary>
+    /// <summary>Issue 13 point 7: credentials the headers already condemn are refused before the body is read (a body
+    /// over the limit would otherwise be read up to it and answered 413).</summary>
+    [Theory]
+    [InlineData("generic", false)]     // configured, no signature
+    [InlineData("pagerduty", true)]    // configured, a signature that is not hex
+    [InlineData("alertmanager", true)] // a wrong token: fully decided by the header
+    public async Task Unauthenticated_body_is_not_read(string source, bool withWrongCredential)
+    {
+        var big = Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 4 * MaxBodyBytes) + "\"}");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/" + source) { Content = new StreamContent(new UnknownLengthStream(big)) };
+        request.Content.Headers.ContentType = new("application/json");
+        if (withWrongCredential && source == "pagerduty") request.Headers.Add("X-PagerDuty-Signature", "v1=not-hex");
+        if (withWrongCredential && source == "alertmanager") request.Headers.Authorization = new("Bearer", "wrong-token");
+
+        // The test server's own client: the factory's buffers a request body and declares its length (then 413 comes first).
+        await Problem(await _hooks.Factory.Server.CreateClient().SendAsync(request), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_source_that_is_not_configured_reads_no_body()
+    {
+        using var hooks = new WebhookTestClient(s => s.Remove("Webhooks:github:Secrets:0"));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/github") { Content = new StreamContent(new UnknownLengthStream(new byte[4 * MaxBodyBytes])) };
+        request.Headers.Add("X-Hub-Signature-256", "sha256=" + new string('0', 64));
+
+        await Problem(await hooks.Factory.Server.CreateClient().SendAsync(request), HttpStatusCode.Unauthorized);
+        var logged = Assert.Single((await hooks.DeliveriesAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal("not-configured", logged.GetProperty("verification").GetString());
+    }
+
+    /// <summary>Issue 13 point 10: a captured signed body re-sent with new delivery ids is one event, not several.</summary>
+    [Fact]
+    public async Task GitHub_replay_with_new_delivery_ids_adds_nothing()
+    {
+        var first = await _hooks.DeliverAsync(_hooks.Signed("github", VendorSamples.GitHubSecretScanningCreated, githubDelivery: "11111111-0000-0000-0000-000000000001"));
+        var incident = await _hooks.IncidentAsync("github", "Codertocat/Hello-World#191");
+        for (var i = 2; i <= 4; i++)
+        {
+            var replay = await _hooks.DeliverAsync(_hooks.Signed("github", VendorSamples.GitHubSecretScanningCreated, githubDelivery: $"11111111-0000-0000-0000-00000000000{i}"));
+            Assert.Equal(0, replay.GetProperty("accepted").GetInt32());
+            Assert.Equal(1, replay.GetProperty("duplicates").GetInt32());
+        }
+
+        Assert.Equal(1, first.GetProperty("accepted").GetInt32());
+        var after = await _hooks.IncidentAsync("github", "Codertocat/Hello-World#191");
+        Assert.Equal(incident.GetProperty("timeline").GetArrayLength(), after.GetProperty("timeline").GetArrayLength());
+        Assert.Equal(incident.GetProperty("eTag").GetString(), after.GetProperty("eTag").GetString());
+    }
+
+    /// <summary>GitHub's default content type: verified on the raw form bytes, then its payload field is read.</summary>
+    [Fact]
+    public async Task GitHub_form_encoded_delivery_is_accepted()
+    {
+        var form = "payload=" + Uri.EscapeDataString(VendorSamples.GitHubSecretScanningCreated);
+        var request = _hooks.Signed("github", form);
+        request.Content = new StringContent(form, Encoding.UTF8);
+        request.Content.Headers.ContentType = new("application/x-www-form-urlencoded");
+
+        var answer = await _hooks.DeliverAsync(request);
+
+        Assert.Equal(1, answer.GetProperty("accepted").GetInt32());
+        Assert.NotNull(await _hooks.LinkAsync("github", "Codertocat/Hello-World#191"));
+    }
+
+    /// <summary>An action group's webhook URI with basic auth: https://monitor:{token}@host/api/webhooks/azure-monitor.</summary>
+    [Fact]
+    public async Task Azure_monitor_basic_auth_in_the_uri_is_accepted()
+    {
+        static HttpRequestMessage Post(string password, string query = "")
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/azure-monitor" + query) { Content = JsonContent(VendorSamples.AzureMonitorMetricResolved) };
+            request.Headers.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("monitor:" + password)));
+            return request;
+        }
+
+        await Problem(await _hooks.Anonymous.SendAsync(Post("wrong")), HttpStatusCode.Unauthorized);
+        await _hooks.DeliverAsync(Post(AzureMonitorToken));
+        // A basic header that is not ours does not hide a valid ?token=.
+        var again = await _hooks.DeliverAsync(Post("proxy-password", "?token=" + AzureMonitorToken));
+
+        Assert.Equal(1, again.GetProperty("duplicates").GetInt32());
+        Assert.NotNull(await _hooks.LinkAsync("azure-monitor", VendorSamples.AzureMonitorAlertId));
+    }
+
     private sealed class UnknownLengthStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;

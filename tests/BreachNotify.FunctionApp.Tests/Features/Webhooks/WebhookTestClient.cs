@@ -31,9 +31,9 @@ public sealed class WebhookTestClient : IDisposable
 
     public static readonly DateTimeOffset Now = new(2026, 5, 20, 14, 0, 0, TimeSpan.Zero);
 
-    public WebhookTestClient(Action<Dictionary<string, string?>>? settings = null)
+    public WebhookTestClient(Action<Dictionary<string, string?>>? settings = null, LogCapture? factoryLogs = null)
     {
-        Factory = new BreachNotifyFactory();
+        Factory = new BreachNotifyFactory { Logs = factoryLogs };
         var s = Factory.Settings;
         s["Webhooks:pagerduty:Secrets:0"] = PagerDutyOldSecret;
         s["Webhooks:pagerduty:Secrets:1"] = PagerDutySecret;

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace BreachNotify.FunctionApp.Tests.Infrastructure;
+
+/// <summary>
+/// Everything the app has stored (every entity's table, keys and ETag in the factory's SQLite file), as one hash:
+/// equal before and after a request means the request changed nothing.
+/// </summary>
+public static class StoreSnapshot
+{
+    public static string Take(BreachNotifyFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _ = factory.Server; // the app (and its database) exists
+        var path = Path.Combine(factory.DataDirectory, "test.db");
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tbl, pk, rk, etag FROM entities ORDER BY tbl, pk, rk";
+        using var reader = command.ExecuteReader();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var rows = 0;
+        while (reader.Read())
+        {
+            rows++;
+            for (var i = 0; i < 4; i++) hash.AppendData(Encoding.UTF8.GetBytes(reader.GetString(i) + "\u001f"));
+        }
+        return $"{rows}:{Convert.ToHexStringLower(hash.GetHashAndReset())}";
+    }
+}
