@@ -120,6 +120,23 @@ internal sealed class NoticeBench : IDisposable
         await p.WaitForExitAsync();
         return p.ExitCode;
     }
+
+    /// <summary>Like <see cref="RunChildAsync"/>, returning what the child printed (it must succeed).</summary>
+    public static async Task<string> RunChildCapturedAsync(string name, int n, params string[] extra)
+    {
+        var self = Environment.ProcessPath!;
+        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(NoticeBench).Assembly.Location);
+        psi.ArgumentList.Add(name);
+        psi.ArgumentList.Add("--n");
+        psi.ArgumentList.Add(n.ToString(CultureInfo.InvariantCulture));
+        foreach (var e in extra) psi.ArgumentList.Add(e);
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{name} --n {n} {string.Join(' ', extra)} failed with exit code {p.ExitCode}:\n{output}");
+        return output;
+    }
 }
 
 /// <summary>A CSV upload generated on the fly: the benchmark never holds the file in memory, like the endpoint.</summary>
@@ -130,6 +147,11 @@ internal sealed class GeneratedCsvStream(int rows) : Stream
     private byte[] _current = [];
     private int _offset;
     private int _next = -1;
+    private readonly Stopwatch _clock = new();
+    private readonly Dictionary<int, TimeSpan> _reached = [];
+
+    /// <summary>How long after the first read the given row was read (rows counted from 0; recorded at each tenth of the upload).</summary>
+    public TimeSpan ReachedAt(int row) => row == 0 ? TimeSpan.Zero : _reached[row];
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -141,6 +163,8 @@ internal sealed class GeneratedCsvStream(int rows) : Stream
             if (_offset == _current.Length)
             {
                 if (_next >= rows) break;
+                if (_next < 0) _clock.Start();
+                else if (_next % Math.Max(1, rows / 10) == 0) _reached[_next] = _clock.Elapsed;
                 _current = _next < 0 ? _header : Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
                     $"person{_next}@example{_next % 97}.com,Person {_next},{Languages[_next % Languages.Length]},,data-subject,crm-{_next}\r\n"));
                 _offset = 0;
