@@ -35,13 +35,15 @@ internal sealed class NoticeBench : IDisposable
         Repository = new IncidentRepository(Store);
         Incidents = new IncidentService(Repository, Store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new IncidentOptions()), NullLogger<IncidentService>.Instance);
         Recipients = new RecipientRepository(Store);
-        Importer = new RecipientImporter(Store, Repository, Options, TimeProvider.System, NullLogger<RecipientImporter>.Instance);
+        NotificationRows = new NotificationRepository(Store);
+        Jobs = new NoticeJobRepository(Store);
+        Importer = new RecipientImporter(Recipients, Repository, Options, TimeProvider.System, NullLogger<RecipientImporter>.Instance);
         Content = new NoticeContentService(Incidents);
         Composer = new NoticeComposer(Organisation, SupervisoryAuthorityRegistry.Default, NoticeTemplateCatalog.Default);
         EmbeddedQueue = new StoreNoticeQueue(Store, new StoreQueueOptions(), TimeProvider.System);
         Obligations = new DeadlineNoticeObligations(new Application.Deadlines.DeadlineService(
             Microsoft.Extensions.Options.Options.Create(new Application.Deadlines.DeadlineOptions()), Microsoft.Extensions.Options.Options.Create(Organisation)));
-        Notifications = new NotificationService(Store, Incidents, Recipients, Content, Composer, Obligations, queue ?? EmbeddedQueue, Options,
+        Notifications = new NotificationService(NotificationRows, Jobs, Incidents, Recipients, Content, Composer, Obligations, queue ?? EmbeddedQueue, Options,
             Microsoft.Extensions.Options.Options.Create(Organisation),
             TimeProvider.System, NullLogger<NotificationService>.Instance);
     }
@@ -53,6 +55,8 @@ internal sealed class NoticeBench : IDisposable
     public IncidentRepository Repository { get; }
     public IncidentService Incidents { get; }
     public RecipientRepository Recipients { get; }
+    public NotificationRepository NotificationRows { get; }
+    public NoticeJobRepository Jobs { get; }
     public RecipientImporter Importer { get; }
     public NoticeContentService Content { get; }
     public NoticeComposer Composer { get; }

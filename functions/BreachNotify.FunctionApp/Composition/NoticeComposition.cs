@@ -34,6 +34,9 @@ public static class NoticeComposition
         // Deadline rules come from the deadlines feature (regimes, obligations met).
         services.AddSingleton<INoticeObligations, DeadlineNoticeObligations>();
         services.AddSingleton<RecipientRepository>();
+        services.AddSingleton<NotificationRepository>();
+        services.AddSingleton<NoticeJobRepository>();
+        services.AddSingleton<RecipientQueries>();
         services.AddSingleton<RecipientImporter>();
         services.AddSingleton<IRecipientFileReader, RecipientFileReader>();
         services.AddSingleton<RecipientUpload>();

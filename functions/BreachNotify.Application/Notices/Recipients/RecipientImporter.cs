@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using BreachNotify.Application.Incidents;
-using BreachNotify.Application.Storage;
 using BreachNotify.Domain.Common;
 using BreachNotify.Domain.Incidents;
 using Microsoft.Extensions.Logging;
@@ -15,14 +14,13 @@ namespace BreachNotify.Application.Notices.Recipients;
 /// partition is held. Never logs addresses or names.
 /// </summary>
 public sealed partial class RecipientImporter(
-    ITableStore store,
+    RecipientRepository recipients,
     IncidentRepository incidents,
     IOptions<NoticeOptions> options,
     TimeProvider time,
     ILogger<RecipientImporter> logger)
 {
     public const int MaxListedRejections = 100;
-    public const int RowsPerTransaction = 99; // + the counters row = Table storage's 100 operations
     public const int MaxNameLength = 200;
     public const int MaxExternalIdLength = 200;
 
@@ -35,12 +33,12 @@ public sealed partial class RecipientImporter(
         var addedAt = time.GetUtcNow();
         var state = new ImportState();
         var shards = new ShardWriter[RecipientKeys.Shards];
-        for (var s = 0; s < shards.Length; s++) shards[s] = new ShardWriter(RecipientKeys.Partition(incidentId, s));
+        for (var s = 0; s < shards.Length; s++) shards[s] = new ShardWriter(recipients.OpenShard(incidentId, s));
 
         // Reading and writing overlap: full batches go to a bounded channel that a few writers drain (one transaction
         // per partition at a time, so a partition's counters are never contended by this upload).
         var parallelism = Math.Max(1, options.Value.ImportParallelism);
-        var channel = Channel.CreateBounded<(ShardWriter Writer, List<(TableEntity, Recipient)> Batch)>(parallelism * 2);
+        var channel = Channel.CreateBounded<(ShardWriter Writer, List<NewRecipient> Batch)>(parallelism * 2);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(async () =>
         {
@@ -49,7 +47,12 @@ public sealed partial class RecipientImporter(
                 await foreach (var (writer, batch) in channel.Reader.ReadAllAsync(stop.Token))
                 {
                     await writer.Lock.WaitAsync(stop.Token);
-                    try { await FlushAsync(writer, batch, state, stop.Token); }
+                    try
+                    {
+                        var (added, duplicates) = await writer.Shard.AddAsync(batch, stop.Token);
+                        state.AddAccepted(added);
+                        state.AddDuplicates(duplicates);
+                    }
                     finally { writer.Lock.Release(); }
                 }
             }
@@ -69,10 +72,10 @@ public sealed partial class RecipientImporter(
                 if (recipient is null) { state.Reject(row.Position, reason!); continue; }
                 var hash = RecipientKeys.Hash(recipient.Email);
                 var writer = shards[RecipientKeys.Shard(hash)];
-                var entity = RecipientRepository.ToEntity(incidentId, hash, recipient, addedAt);
-                if (!writer.Buffered.Add(entity.RowKey)) { state.AddDuplicates(1); continue; }
-                writer.Batch.Add((entity, recipient));
-                if (writer.Batch.Count == RowsPerTransaction) await channel.Writer.WriteAsync((writer, writer.TakeBatch()), stop.Token);
+                var added = new NewRecipient(hash, recipient, addedAt);
+                if (!writer.Buffered.Add(added.Key)) { state.AddDuplicates(1); continue; }
+                writer.Batch.Add(added);
+                if (writer.Batch.Count == RecipientRepository.RowsPerTransaction) await channel.Writer.WriteAsync((writer, writer.TakeBatch()), stop.Token);
             }
         }
         catch (RecipientUploadException ex)
@@ -102,48 +105,6 @@ public sealed partial class RecipientImporter(
         return new ImportResult(state.Accepted, state.Duplicates, state.RejectedCount, state.Rejected);
     }
 
-    /// <summary>Adds the batch and bumps the counters atomically; rows that already exist are counted as duplicates.</summary>
-    private async Task FlushAsync(ShardWriter writer, List<(TableEntity Entity, Recipient Recipient)> batch, ImportState state, CancellationToken cancellationToken)
-    {
-        var pending = batch;
-        for (var attempt = 1; ; attempt++)
-        {
-            writer.Stats ??= await store.GetAsync(RecipientKeys.Table, writer.PartitionKey, RecipientKeys.StatsRow, cancellationToken)
-                ?? new TableEntity(writer.PartitionKey, RecipientKeys.StatsRow);
-            var stats = writer.Stats.Clone();
-            foreach (var (_, r) in pending)
-            {
-                var name = RecipientRepository.CounterName(r.Kind, r.Language);
-                stats[name] = (stats.GetInt64(name) ?? 0) + 1;
-            }
-            var ops = pending.Select(p => TableOperation.Add(p.Entity)).ToList();
-            ops.Add(writer.Stats.ETag is null ? TableOperation.Add(stats) : TableOperation.Update(stats, writer.Stats.ETag));
-            try
-            {
-                var etags = await store.SubmitTransactionAsync(RecipientKeys.Table, ops, cancellationToken);
-                stats.ETag = etags[^1];
-                writer.Stats = stats;
-                state.AddAccepted(pending.Count);
-                return;
-            }
-            catch (TableTransactionFailedException ex) when (attempt < 20)
-            {
-                if (ex.FailedOperationIndex == ops.Count - 1)
-                {
-                    writer.Stats = null; // another upload moved the counters: reload them
-                    continue;
-                }
-                if (ex.InnerException is not EntityAlreadyExistsException) throw;
-                // Some addresses are stored already (an earlier upload): keep only those that are not.
-                var exists = await Task.WhenAll(pending.Select(p => store.GetAsync(RecipientKeys.Table, p.Entity.PartitionKey, p.Entity.RowKey, cancellationToken)));
-                var fresh = pending.Where((_, i) => exists[i] is null).ToList();
-                state.AddDuplicates(pending.Count - fresh.Count);
-                if (fresh.Count == 0) return;
-                pending = fresh;
-            }
-        }
-    }
-
     /// <summary>Validates one row; the reason never quotes the address.</summary>
     public static Recipient? Validate(RecipientInput row, out string? reason)
     {
@@ -156,11 +117,13 @@ public sealed partial class RecipientImporter(
         if (name is not null && name.Any(char.IsControl)) { reason = "name contains a control character."; return null; }
         var country = Clean(row.Country)?.ToUpperInvariant();
         if (country is not null && !CountryCodes.IsValid(country)) { reason = $"country '{Truncate(row.Country!)}' is not an ISO 3166-1 alpha-2 code."; return null; }
-        var language = Clean(row.Language)?.ToLowerInvariant();
-        if (language is null) language = NoticeLanguages.ForCountry(country);
-        else if (!NoticeLanguages.IsKnown(language)) { reason = $"language '{Truncate(row.Language!)}' is not one of nl, en, fr, de."; return null; }
-        var kind = Clean(row.Kind)?.ToLowerInvariant() ?? RecipientKinds.DataSubject;
-        if (!RecipientKinds.IsKnown(kind)) { reason = $"kind '{Truncate(row.Kind!)}' is not data-subject or controller."; return null; }
+        var languageText = Clean(row.Language)?.ToLowerInvariant();
+        NoticeLanguage language;
+        if (languageText is null) language = NoticeVocabulary.LanguageForCountry(country);
+        else if (!NoticeVocabulary.TryParseLanguage(languageText, out language)) { reason = $"language '{Truncate(row.Language!)}' is not one of nl, en, fr, de."; return null; }
+        var kindText = Clean(row.Kind)?.ToLowerInvariant();
+        var kind = RecipientKind.DataSubject;
+        if (kindText is not null && !NoticeVocabulary.TryParseRecipientKind(kindText, out kind)) { reason = $"kind '{Truncate(row.Kind!)}' is not data-subject or controller."; return null; }
         var externalId = Clean(row.ExternalId);
         if (externalId is { Length: > MaxExternalIdLength }) { reason = $"externalId is longer than {MaxExternalIdLength} characters."; return null; }
         if (externalId is not null && externalId.Any(char.IsControl)) { reason = "externalId contains a control character."; return null; }
@@ -171,18 +134,17 @@ public sealed partial class RecipientImporter(
 
     private static string Truncate(string value) => value.Length <= 20 ? value : value[..20] + "…";
 
-    private sealed class ShardWriter(string partitionKey)
+    private sealed class ShardWriter(RecipientRepository.ShardWriter shard)
     {
-        public string PartitionKey { get; } = partitionKey;
-        public List<(TableEntity, Recipient)> Batch { get; private set; } = new(RowsPerTransaction);
+        public RecipientRepository.ShardWriter Shard { get; } = shard;
+        public List<NewRecipient> Batch { get; private set; } = new(RecipientRepository.RowsPerTransaction);
         public HashSet<string> Buffered { get; } = new(StringComparer.Ordinal);
         public SemaphoreSlim Lock { get; } = new(1, 1);
-        public TableEntity? Stats { get; set; }
 
-        public List<(TableEntity, Recipient)> TakeBatch()
+        public List<NewRecipient> TakeBatch()
         {
             var batch = Batch;
-            Batch = new(RowsPerTransaction);
+            Batch = new(RecipientRepository.RowsPerTransaction);
             Buffered.Clear();
             return batch;
         }

@@ -12,15 +12,15 @@ namespace BreachNotify.Application.Notices.Recipients;
 /// </summary>
 public static class RecipientKeys
 {
-    public const string Table = "Recipients";
+    internal const string Table = "Recipients";
     public const int Shards = 16;
 
     /// <summary>Per-partition counters, kept in the same transaction as the rows; '~' sorts after every hex row key.</summary>
-    public const string StatsRow = "~stats";
+    internal const string StatsRow = "~stats";
 
     /// <summary>Row key range of the recipients in a partition: hex digits only ("0" ≤ rk &lt; "g").</summary>
-    public const string FirstRowKey = "0";
-    public const string EndRowKey = "g";
+    internal const string FirstRowKey = "0";
+    internal const string EndRowKey = "g";
 
     public static string Normalize(string address) => address.Trim().ToLowerInvariant();
 
@@ -33,7 +33,7 @@ public static class RecipientKeys
     /// <summary>The shard of a row key (its first byte in hex).</summary>
     public static int ShardOfRowKey(string rowKey) => byte.Parse(rowKey.AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards;
 
-    public static string Partition(string incidentId, int shard) => incidentId + "|" + shard.ToString("00", CultureInfo.InvariantCulture);
+    internal static string Partition(string incidentId, int shard) => incidentId + "|" + shard.ToString("00", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Address checks shared by uploads and settings. Deliberately simple (RFC 5321/5322 dot-atom, no quoted local parts).</summary>

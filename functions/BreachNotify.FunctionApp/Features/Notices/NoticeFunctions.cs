@@ -1,3 +1,4 @@
+using BreachNotify.Application.Common;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Application.Notices;
 using BreachNotify.Application.Notices.Authorities;
@@ -18,16 +19,13 @@ namespace BreachNotify.FunctionApp.Features.Notices;
 public sealed class NoticeFunctions(
     IncidentService incidents,
     RecipientUpload upload,
-    RecipientRepository recipients,
+    RecipientQueries recipients,
     NoticeContentService content,
     NotificationService notifications,
     NotificationQueries queries,
     AuthoritySubmissionService submissions,
     SupervisoryAuthorityRegistry authorities)
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 1000;
-
     /// <summary>Streams a CSV or JSON upload into the incident's recipients (never buffered whole; never logged).</summary>
     [Function("UploadRecipients")]
     [Authorize(Policy = Policies.Report)]
@@ -58,24 +56,18 @@ public sealed class NoticeFunctions(
     public async Task<Results<Ok<RecipientsResponse>, ProblemHttpResult>> GetRecipients(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/recipients")] HttpRequest req, string id, CancellationToken cancellationToken)
     {
-        var rows = req.QueryBool("rows");
-        var pageSize = req.QueryInt("pageSize", 1, MaxPageSize);
         var continuation = req.QueryString("continuation");
-        _ = await incidents.GetAsync(id, cancellationToken);
-        var listRows = rows == true || continuation is not null;
+        var listRows = req.QueryBool("rows") == true || continuation is not null;
+        var page = PageRequest.Parse(null, req.QueryString("pageSize"), continuation, RecipientQueries.RowPages);
         if (listRows && !req.HttpContext.User.IsDpo())
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: "Only the DPO may see recipients' rows; counts are open to every role.");
-        var counts = await recipients.CountAsync(id, cancellationToken);
-        var notices = await queries.RecipientNoticeCountsAsync(id, cancellationToken);
-        List<RecipientRowResponse>? items = null;
-        string? next = null;
-        if (listRows)
         {
-            var page = await recipients.PageAsync(id, pageSize ?? DefaultPageSize, continuation, cancellationToken);
-            items = page.Items.Select(r => new RecipientRowResponse(r.Recipient.Email, r.Recipient.Name, r.Recipient.Language, r.Recipient.Country, r.Recipient.Kind, r.Recipient.ExternalId, r.AddedAt)).ToList();
-            next = page.ContinuationToken;
+            _ = await recipients.GetAsync(id, null, cancellationToken); // 404 before 403 for an unknown incident
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: "Only the DPO may see recipients' rows; counts are open to every role.");
         }
-        return TypedResults.Ok(new RecipientsResponse(counts.Total, counts.ByKind, counts.ByLanguage, counts.ByKindAndLanguage, notices, items, next));
+        var overview = await recipients.GetAsync(id, listRows ? page : null, cancellationToken);
+        var counts = overview.Counts;
+        var items = overview.Rows?.Items.Select(r => new RecipientRowResponse(r.Recipient.Email, r.Recipient.Name, r.Recipient.Language.ToWire(), r.Recipient.Country, r.Recipient.Kind.ToWire(), r.Recipient.ExternalId, r.AddedAt)).ToList();
+        return TypedResults.Ok(new RecipientsResponse(counts.Total, counts.ByKind, counts.ByLanguage, counts.ByKindAndLanguage, overview.NoticesByStatus, items, overview.Rows?.ContinuationToken));
     }
 
     [Function("SetNoticeContent")]
@@ -104,13 +96,13 @@ public sealed class NoticeFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notices/preview")] HttpRequest req, string id, CancellationToken cancellationToken)
     {
         var r = await notifications.PreviewAsync(id, req.QueryString("kind"), req.QueryString("language"), req.QueryString("phase"), req.QueryString("reasonsForDelay"), cancellationToken);
-        var lexicon = NoticeLexicon.For(r.Language);
+        var lexicon = NoticeLexicon.For(r.Language.ToWire());
         var substitutions = new Dictionary<string, string>
         {
             [NoticeComposer.SalutationToken] = $"{lexicon.SalutationNamed} or \"{lexicon.SalutationGeneric}\" when the recipient has no name",
             [NoticeComposer.SalutationHtmlToken] = "the same, HTML-escaped",
         };
-        return TypedResults.Ok(new NoticePreviewResponse(r.Kind, r.Language, r.Phase, r.TemplateVersion, r.Subject, r.Text, r.Html, r.BodySha256, substitutions));
+        return TypedResults.Ok(new NoticePreviewResponse(r.Kind.ToWire(), r.Language.ToWire(), r.Phase.ToWire(), r.TemplateVersion, r.Subject, r.Text, r.Html, r.BodySha256, substitutions));
     }
 
     [Function("CreateNotification")]
