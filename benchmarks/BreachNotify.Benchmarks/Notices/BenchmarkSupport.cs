@@ -21,7 +21,7 @@ namespace BreachNotify.Benchmarks.Notices;
 /// <summary>The application services wired by hand on a fresh SQLite file, as the standalone app wires them.</summary>
 internal sealed class NoticeBench : IDisposable
 {
-    public NoticeBench(string directory, INoticeQueue? queue = null, int jobSize = 1000, int parallelism = 1)
+    public NoticeBench(string directory, INoticeQueue? queue = null, int jobSize = 1000, int parallelism = 1, long expectedRecipients = 0)
     {
         Directory = directory;
         System.IO.Directory.CreateDirectory(directory);
@@ -34,10 +34,11 @@ internal sealed class NoticeBench : IDisposable
         };
         Repository = new IncidentRepository(Store);
         Incidents = new IncidentService(Repository, Store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new IncidentOptions()), NullLogger<IncidentService>.Instance);
-        Recipients = new RecipientRepository(Store);
+        Clock = new StoredRowsClock(Store, "Recipients", expectedRecipients);
+        Recipients = new RecipientRepository(Clock);
         NotificationRows = new NotificationRepository(Store);
         Jobs = new NoticeJobRepository(Store);
-        Importer = new RecipientImporter(Recipients, Repository, Options, TimeProvider.System, NullLogger<RecipientImporter>.Instance);
+        Importer = new RecipientImporter(Recipients, Repository, TimeProvider.System, NullLogger<RecipientImporter>.Instance);
         Content = new NoticeContentService(Incidents);
         Composer = new NoticeComposer(Organisation, SupervisoryAuthorityRegistry.Default, NoticeTemplateCatalog.Default);
         EmbeddedQueue = new StoreNoticeQueue(Store, new StoreQueueOptions(), TimeProvider.System);
@@ -50,6 +51,7 @@ internal sealed class NoticeBench : IDisposable
 
     public string Directory { get; }
     public SqliteTableStore Store { get; }
+    public StoredRowsClock Clock { get; }
     public IOptions<NoticeOptions> Options { get; }
     public OrganisationOptions Organisation { get; }
     public IncidentRepository Repository { get; }
@@ -151,11 +153,6 @@ internal sealed class GeneratedCsvStream(int rows) : Stream
     private byte[] _current = [];
     private int _offset;
     private int _next = -1;
-    private readonly Stopwatch _clock = new();
-    private readonly Dictionary<int, TimeSpan> _reached = [];
-
-    /// <summary>How long after the first read the given row was read (rows counted from 0; recorded at each tenth of the upload).</summary>
-    public TimeSpan ReachedAt(int row) => row == 0 ? TimeSpan.Zero : _reached[row];
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -167,8 +164,6 @@ internal sealed class GeneratedCsvStream(int rows) : Stream
             if (_offset == _current.Length)
             {
                 if (_next >= rows) break;
-                if (_next < 0) _clock.Start();
-                else if (_next % Math.Max(1, rows / 10) == 0) _reached[_next] = _clock.Elapsed;
                 _current = _next < 0 ? _header : Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
                     $"person{_next}@example{_next % 97}.com,Person {_next},{Languages[_next % Languages.Length]},,data-subject,crm-{_next}\r\n"));
                 _offset = 0;

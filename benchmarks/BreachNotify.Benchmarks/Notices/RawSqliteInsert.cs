@@ -16,7 +16,8 @@ internal static class RawSqliteInsert
     /// <summary>A recipient's stored properties in the store's JSON encoding are about this long (measured: 150–175 bytes).</summary>
     public const int ValueBytes = 170;
 
-    public static TimeSpan Run(string directory, int n)
+    /// <returns>The time for the whole insert (commit included) and rows per second over its first and last tenth.</returns>
+    public static (TimeSpan Elapsed, double First, double Last) Run(string directory, int n)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "raw.db");
@@ -29,6 +30,7 @@ internal static class RawSqliteInsert
         }
         var value = new string('x', ValueBytes);
         var key = new byte[32];
+        var tenths = new TimeSpan[11];
         var sw = Stopwatch.StartNew();
         using (var tx = c.BeginTransaction())
         {
@@ -44,6 +46,7 @@ internal static class RawSqliteInsert
                 RandomNumberGenerator.Fill(key);
                 k.Value = Convert.ToHexStringLower(key);
                 insert.ExecuteNonQuery();
+                if ((i + 1) % Math.Max(1, n / 10) == 0 && (i + 1) / Math.Max(1, n / 10) <= 10) tenths[(i + 1) / Math.Max(1, n / 10)] = sw.Elapsed;
             }
             tx.Commit();
         }
@@ -54,6 +57,7 @@ internal static class RawSqliteInsert
             var rows = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
             if (rows != n) throw new InvalidOperationException($"Raw insert stored {rows} rows, expected {n}.");
         }
-        return sw.Elapsed;
+        var tenth = n / 10.0;
+        return (sw.Elapsed, tenth / tenths[1].TotalSeconds, tenth / (tenths[10] - tenths[9]).TotalSeconds);
     }
 }

@@ -148,11 +148,11 @@ public sealed partial class NotificationService(
         else
         {
             var versions = rendered.ToDictionary(r => r.Language, r => r.TemplateVersion);
-            await foreach (var r in recipients.ReadAllAsync(incidentId, cancellationToken))
+            await foreach (var r in recipients.ReadSummariesAsync(incidentId, cancellationToken))
             {
                 // Recipients uploaded after the notification was first created belong to a later notification.
-                if (r.Recipient.Kind != recipientKind || r.AddedAt > cutoff || !versions.TryGetValue(r.Recipient.Language, out var version)) continue;
-                await writer.AddRecipientAsync(r.Recipient.Language, version, Convert.FromHexString(r.Key));
+                if (r.Kind != recipientKind || r.AddedAt > cutoff || !versions.TryGetValue(r.Language, out var version)) continue;
+                await writer.AddRecipientAsync(r.Language, version, Convert.FromHexString(r.Key));
             }
             await writer.FlushPartialAsync();
         }

@@ -3,26 +3,29 @@ using BreachNotify.Application.Incidents;
 using BreachNotify.Domain.Common;
 using BreachNotify.Domain.Incidents;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace BreachNotify.Application.Notices.Recipients;
 
 /// <summary>
 /// Imports an incident's affected recipients from a stream of rows: validates each row, stores accepted ones
 /// insert-if-absent (an address is stored once per incident, so a repeated upload adds nothing), in transactions of
-/// 99 rows plus the partition's counters, several partitions at a time. Memory stays flat: at most one batch per
-/// partition is held. Never logs addresses or names.
+/// 99 rows plus the partition's counters. Rows are written a chunk at a time, each partition's rows in key order: with
+/// keys that are hashes, rows written in arrival order land on a different page each, and every page a commit changes is
+/// written again (WAL and checkpoint in SQLite); in key order a commit's rows share pages. Memory stays flat: one chunk
+/// being read and one being written. Never logs addresses or names.
 /// </summary>
 public sealed partial class RecipientImporter(
     RecipientRepository recipients,
     IncidentRepository incidents,
-    IOptions<NoticeOptions> options,
     TimeProvider time,
     ILogger<RecipientImporter> logger)
 {
     public const int MaxListedRejections = 100;
     public const int MaxNameLength = 200;
     public const int MaxExternalIdLength = 200;
+
+    /// <summary>Rows per chunk: about 20 MiB held per chunk.</summary>
+    public const int ChunkRows = 50_000;
 
     public async Task<ImportResult> ImportAsync(string incidentId, IAsyncEnumerable<RecipientInput> rows, CancellationToken cancellationToken = default)
     {
@@ -32,28 +35,26 @@ public sealed partial class RecipientImporter(
 
         var addedAt = time.GetUtcNow();
         var state = new ImportState();
-        var shards = new ShardWriter[RecipientKeys.Shards];
-        for (var s = 0; s < shards.Length; s++) shards[s] = new ShardWriter(recipients.OpenShard(incidentId, s));
 
-        // Reading and writing overlap: full batches go to a bounded channel that a few writers drain (one transaction
-        // per partition at a time, so a partition's counters are never contended by this upload).
-        var parallelism = Math.Max(1, options.Value.ImportParallelism);
-        var channel = Channel.CreateBounded<(ShardWriter Writer, List<NewRecipient> Batch)>(parallelism * 2);
+        // Reading and writing overlap: a full chunk goes to the writer while the next one fills. The writer sends one batch
+        // per partition at a time as a group, which the store commits together (SQLite) or writes side by side (Table storage).
+        var channel = Channel.CreateBounded<Chunk>(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(async () =>
+        var writer = recipients.OpenWriter(incidentId);
+        var writing = Task.Run(async () =>
         {
             try
             {
-                await foreach (var (writer, batch) in channel.Reader.ReadAllAsync(stop.Token))
+                await foreach (var chunk in channel.Reader.ReadAllAsync(stop.Token))
                 {
-                    await writer.Lock.WaitAsync(stop.Token);
-                    try
+                    foreach (var group in chunk.Groups())
                     {
-                        var (added, duplicates) = await writer.Shard.AddAsync(batch, stop.Token);
-                        state.AddAccepted(added);
-                        state.AddDuplicates(duplicates);
+                        foreach (var (added, duplicates) in await writer.AddAsync(group, stop.Token))
+                        {
+                            state.AddAccepted(added);
+                            state.AddDuplicates(duplicates);
+                        }
                     }
-                    finally { writer.Lock.Release(); }
                 }
             }
             catch
@@ -61,21 +62,25 @@ public sealed partial class RecipientImporter(
                 await stop.CancelAsync(); // the reader stops too; the error surfaces below
                 throw;
             }
-        }, CancellationToken.None)).ToList();
+        }, CancellationToken.None);
 
         Exception? readError = null;
+        var filling = new Chunk();
         try
         {
             await foreach (var row in rows.WithCancellation(stop.Token))
             {
                 var recipient = Validate(row, out var reason);
                 if (recipient is null) { state.Reject(row.Position, reason!); continue; }
-                var hash = RecipientKeys.Hash(recipient.Email);
-                var writer = shards[RecipientKeys.Shard(hash)];
-                var added = new NewRecipient(hash, recipient, addedAt);
-                if (!writer.Buffered.Add(added.Key)) { state.AddDuplicates(1); continue; }
-                writer.Batch.Add(added);
-                if (writer.Batch.Count == RecipientRepository.RowsPerTransaction) await channel.Writer.WriteAsync((writer, writer.TakeBatch()), stop.Token);
+                var hash = RecipientHash.Of(RecipientKeys.Hash(recipient.Email));
+                if (!filling.Add(new NewRecipient(hash, recipient, addedAt))) { state.AddDuplicates(1); continue; }
+                if (filling.Count == ChunkRows)
+                {
+                    await channel.Writer.WriteAsync(filling, stop.Token);
+                    // Start the next chunk only once the writer has taken this one: two chunks in memory, not three.
+                    await channel.Writer.WaitToWriteAsync(stop.Token);
+                    filling = new Chunk();
+                }
             }
         }
         catch (RecipientUploadException ex)
@@ -84,19 +89,18 @@ public sealed partial class RecipientImporter(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // A writer failed: its error surfaces below.
+            // The writer failed: its error surfaces below.
         }
         finally
         {
             try
             {
-                if (!stop.IsCancellationRequested)
-                    foreach (var writer in shards.Where(w => w.Batch.Count > 0)) await channel.Writer.WriteAsync((writer, writer.TakeBatch()), stop.Token);
+                if (!stop.IsCancellationRequested && filling.Count > 0) await channel.Writer.WriteAsync(filling, stop.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
             channel.Writer.TryComplete();
         }
-        await Task.WhenAll(writers);
+        await writing;
         cancellationToken.ThrowIfCancellationRequested();
 
         LogImported(incidentId, state.Accepted, state.Duplicates, state.RejectedCount);
@@ -134,19 +138,37 @@ public sealed partial class RecipientImporter(
 
     private static string Truncate(string value) => value.Length <= 20 ? value : value[..20] + "…";
 
-    private sealed class ShardWriter(RecipientRepository.ShardWriter shard)
+    /// <summary>Up to <see cref="ChunkRows"/> new recipients by partition; an address already in the chunk is a duplicate (the first row wins).</summary>
+    private sealed class Chunk
     {
-        public RecipientRepository.ShardWriter Shard { get; } = shard;
-        public List<NewRecipient> Batch { get; private set; } = new(RecipientRepository.RowsPerTransaction);
-        public HashSet<string> Buffered { get; } = new(StringComparer.Ordinal);
-        public SemaphoreSlim Lock { get; } = new(1, 1);
+        private readonly List<NewRecipient>[] _shards = Enumerable.Range(0, RecipientKeys.Shards).Select(_ => new List<NewRecipient>()).ToArray();
+        private readonly HashSet<RecipientHash> _keys = [];
 
-        public List<NewRecipient> TakeBatch()
+        public int Count => _keys.Count;
+
+        public bool Add(NewRecipient recipient)
         {
-            var batch = Batch;
-            Batch = new(RecipientRepository.RowsPerTransaction);
-            Buffered.Clear();
-            return batch;
+            if (!_keys.Add(recipient.Hash)) return false;
+            _shards[recipient.Hash.Shard].Add(recipient);
+            return true;
+        }
+
+        /// <summary>Each partition's rows in key order, cut into batches; a group takes the next batch of every partition.</summary>
+        public IEnumerable<IReadOnlyList<(int Shard, IReadOnlyList<NewRecipient> Batch)>> Groups()
+        {
+            foreach (var rows in _shards) rows.Sort((a, b) => RecipientHash.Compare(a.Hash, b.Hash));
+            var size = RecipientRepository.RowsPerTransaction;
+            for (var start = 0; ; start += size)
+            {
+                var group = new List<(int, IReadOnlyList<NewRecipient>)>();
+                for (var shard = 0; shard < _shards.Length; shard++)
+                {
+                    var rows = _shards[shard];
+                    if (start < rows.Count) group.Add((shard, rows.GetRange(start, Math.Min(size, rows.Count - start))));
+                }
+                if (group.Count == 0) yield break;
+                yield return group;
+            }
         }
     }
 

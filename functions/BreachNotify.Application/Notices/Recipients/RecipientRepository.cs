@@ -9,10 +9,13 @@ namespace BreachNotify.Application.Notices.Recipients;
 /// <summary>A stored recipient with its key (SHA-256 hex of the address). Personal data: never log <see cref="Recipient"/>.</summary>
 public sealed record StoredRecipient(string Key, Recipient Recipient, DateTimeOffset AddedAt);
 
-/// <summary>A validated recipient on its way into the store.</summary>
-public sealed record NewRecipient(byte[] Hash, Recipient Recipient, DateTimeOffset AddedAt)
+/// <summary>What is kept of every recipient whatever happens to their personal data: key, kind, language, when added.</summary>
+public sealed record RecipientSummary(string Key, RecipientKind Kind, NoticeLanguage Language, DateTimeOffset AddedAt);
+
+/// <summary>A validated recipient on its way into the store (kept small: an import holds a chunk of them).</summary>
+public sealed record NewRecipient(RecipientHash Hash, Recipient Recipient, DateTimeOffset AddedAt)
 {
-    public string Key { get; } = RecipientKeys.RowKey(Hash);
+    public string Key => Hash.ToKey();
 }
 
 /// <summary>Counts of an incident's recipients by kind and language (kept exact, in the same transactions as the rows).</summary>
@@ -66,16 +69,27 @@ public sealed class RecipientRepository(ITableStore store)
         return result;
     }
 
-    /// <summary>Every recipient of the incident, partition by partition in key order (deterministic).</summary>
-    public async IAsyncEnumerable<StoredRecipient> ReadAllAsync(string incidentId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Every recipient's key, kind, language and time added (no personal data), partition by partition in key order
+    /// (deterministic): what job creation needs, read without decoding the rest of each row.
+    /// </summary>
+    public async IAsyncEnumerable<RecipientSummary> ReadSummariesAsync(string incidentId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (var shard = 0; shard < RecipientKeys.Shards; shard++)
         {
-            var query = new TableQuery(RecipientKeys.Partition(incidentId, shard), RecipientKeys.FirstRowKey, RecipientKeys.EndRowKey);
+            var query = new TableQuery(RecipientKeys.Partition(incidentId, shard), RecipientKeys.FirstRowKey, RecipientKeys.EndRowKey, Select: SummaryProperties);
             await foreach (var e in store.QueryAllAsync(RecipientKeys.Table, query, cancellationToken))
-                yield return FromEntity(e);
+                yield return SummaryFromEntity(e);
         }
     }
+
+    private static readonly IReadOnlySet<string> SummaryProperties = new HashSet<string>(["Kind", "Language", "AddedAt"], StringComparer.Ordinal);
+
+    private static RecipientSummary SummaryFromEntity(TableEntity e) => new(
+        e.RowKey,
+        NoticeVocabulary.Stored<RecipientKind>(e.GetString("Kind"), NoticeVocabulary.TryParseRecipientKind, "recipient kind"),
+        NoticeVocabulary.Stored<NoticeLanguage>(e.GetString("Language"), NoticeVocabulary.TryParseLanguage, "language"),
+        e.GetDateTimeOffset("AddedAt")!.Value);
 
     /// <summary>One page of rows across the partitions; the continuation token is opaque to callers.</summary>
     public async Task<RecipientPage> PageAsync(string incidentId, PageRequest page, CancellationToken cancellationToken = default)
@@ -130,73 +144,111 @@ public sealed class RecipientRepository(ITableStore store)
         return found.ToList();
     }
 
-    /// <summary>An import's writer for one partition: keeps the partition's counters row between batches.</summary>
-    public ShardWriter OpenShard(string incidentId, int shard) => new(this, RecipientKeys.Partition(incidentId, shard));
+    /// <summary>An import's writer: keeps each partition's counters row between batches.</summary>
+    public RecipientWriter OpenWriter(string incidentId) => new(store, incidentId);
 
     /// <summary>
-    /// Writes batches of new recipients to one partition, insert-if-absent, each with the partition's counters in the same
-    /// transaction (so the counts are exact and crash-safe). One batch at a time per partition.
+    /// Writes batches of new recipients, insert-if-absent, each batch in one partition with that partition's counters in
+    /// the same transaction (so the counts are exact and crash-safe). Batches of different partitions go to the store
+    /// together (<see cref="ITableStore.SubmitTransactionsAsync"/>: one commit in SQLite, side by side in Table storage).
+    /// One group at a time per writer; a group holds at most one batch per partition.
     /// </summary>
-    public sealed class ShardWriter
+    public sealed class RecipientWriter
     {
         private const int MaxAttempts = 20;
-        private readonly RecipientRepository _repository;
-        private TableEntity? _stats;
+        private readonly ITableStore _store;
+        private readonly string[] _partitions;
+        private readonly TableEntity?[] _stats = new TableEntity?[RecipientKeys.Shards];
 
-        internal ShardWriter(RecipientRepository repository, string partitionKey)
+        internal RecipientWriter(ITableStore store, string incidentId)
         {
-            _repository = repository;
-            PartitionKey = partitionKey;
+            _store = store;
+            _partitions = Enumerable.Range(0, RecipientKeys.Shards).Select(s => RecipientKeys.Partition(incidentId, s)).ToArray();
         }
 
-        public string PartitionKey { get; }
-
-        /// <summary>Adds up to <see cref="RowsPerTransaction"/> recipients; returns how many were new and how many were stored already.</summary>
-        public async Task<(int Added, int Duplicates)> AddAsync(IReadOnlyList<NewRecipient> batch, CancellationToken cancellationToken)
+        /// <summary>Adds each batch (up to <see cref="RowsPerTransaction"/> recipients of one partition, given as its shard);
+        /// returns per batch how many were new and how many were stored already.</summary>
+        public async Task<IReadOnlyList<(int Added, int Duplicates)>> AddAsync(IReadOnlyList<(int Shard, IReadOnlyList<NewRecipient> Batch)> group, CancellationToken cancellationToken)
         {
-            if (batch.Count > RowsPerTransaction) throw new ArgumentException($"At most {RowsPerTransaction} rows per batch.", nameof(batch));
-            var store = _repository.Store;
+            if (group.Select(g => g.Shard).Distinct().Count() != group.Count) throw new ArgumentException("At most one batch per partition.", nameof(group));
+            foreach (var (shard, _) in group)
+                _stats[shard] ??= await LoadStatsAsync(shard, cancellationToken);
+            var transactions = group.Select(g => Transaction(g.Shard, g.Batch)).ToList();
+            var results = await _store.SubmitTransactionsAsync(RecipientKeys.Table, transactions.Select(t => t.Operations).ToList(), cancellationToken);
+            var outcome = new (int, int)[group.Count];
+            for (var i = 0; i < group.Count; i++)
+            {
+                var (shard, batch) = group[i];
+                if (results[i].Succeeded)
+                {
+                    transactions[i].Stats.ETag = results[i].ETags![^1];
+                    _stats[shard] = transactions[i].Stats;
+                    outcome[i] = (batch.Count, 0);
+                }
+                else
+                {
+                    outcome[i] = await RetryAsync(shard, batch, results[i].Failure!, cancellationToken); // rare: another upload got there first
+                }
+            }
+            return outcome;
+        }
+
+        private async Task<TableEntity> LoadStatsAsync(int shard, CancellationToken cancellationToken)
+            => await _store.GetAsync(RecipientKeys.Table, _partitions[shard], RecipientKeys.StatsRow, cancellationToken)
+                ?? new TableEntity(_partitions[shard], RecipientKeys.StatsRow);
+
+        /// <summary>The batch's adds and the partition's counters moved on by them (insert or ETag-conditional update).</summary>
+        private (IReadOnlyList<TableOperation> Operations, TableEntity Stats) Transaction(int shard, IReadOnlyList<NewRecipient> batch)
+        {
+            if (batch.Count is 0 or > RowsPerTransaction) throw new ArgumentException($"1 to {RowsPerTransaction} rows per batch.", nameof(batch));
+            var current = _stats[shard]!;
+            var stats = current.Clone();
+            var ops = new List<TableOperation>(batch.Count + 1);
+            foreach (var r in batch)
+            {
+                var name = CounterName(r.Recipient.Kind, r.Recipient.Language);
+                stats[name] = (stats.GetInt64(name) ?? 0) + 1;
+                ops.Add(TableOperation.Add(ToEntity(_partitions[shard], r)));
+            }
+            ops.Add(current.ETag is null ? TableOperation.Add(stats) : TableOperation.Update(stats, current.ETag));
+            return (ops, stats);
+        }
+
+        private async Task<(int Added, int Duplicates)> RetryAsync(int shard, IReadOnlyList<NewRecipient> batch, TableTransactionFailedException failure, CancellationToken cancellationToken)
+        {
             var pending = batch;
             var duplicates = 0;
             for (var attempt = 1; ; attempt++)
             {
-                _stats ??= await store.GetAsync(RecipientKeys.Table, PartitionKey, RecipientKeys.StatsRow, cancellationToken)
-                    ?? new TableEntity(PartitionKey, RecipientKeys.StatsRow);
-                var stats = _stats.Clone();
-                foreach (var r in pending)
+                if (failure.FailedOperationIndex == pending.Count)
                 {
-                    var name = CounterName(r.Recipient.Kind, r.Recipient.Language);
-                    stats[name] = (stats.GetInt64(name) ?? 0) + 1;
+                    _stats[shard] = await LoadStatsAsync(shard, cancellationToken); // another upload moved the counters
                 }
-                var ops = pending.Select(p => TableOperation.Add(ToEntity(PartitionKey, p))).ToList();
-                ops.Add(_stats.ETag is null ? TableOperation.Add(stats) : TableOperation.Update(stats, _stats.ETag));
-                try
+                else
                 {
-                    var etags = await store.SubmitTransactionAsync(RecipientKeys.Table, ops, cancellationToken);
-                    stats.ETag = etags[^1];
-                    _stats = stats;
-                    return (pending.Count, duplicates);
-                }
-                catch (TableTransactionFailedException ex) when (attempt < MaxAttempts)
-                {
-                    if (ex.FailedOperationIndex == ops.Count - 1)
-                    {
-                        _stats = null; // another upload moved the counters: reload them
-                        continue;
-                    }
-                    if (ex.InnerException is not EntityAlreadyExistsException) throw;
+                    if (failure.InnerException is not EntityAlreadyExistsException || attempt >= MaxAttempts) throw failure;
                     // Some addresses are stored already (an earlier upload): keep only those that are not.
-                    var exists = await Task.WhenAll(pending.Select(p => store.GetAsync(RecipientKeys.Table, PartitionKey, p.Key, cancellationToken)));
+                    var exists = await Task.WhenAll(pending.Select(p => _store.GetAsync(RecipientKeys.Table, _partitions[shard], p.Key, cancellationToken)));
                     var fresh = pending.Where((_, i) => exists[i] is null).ToList();
                     duplicates += pending.Count - fresh.Count;
                     if (fresh.Count == 0) return (0, duplicates);
                     pending = fresh;
                 }
+                var (ops, stats) = Transaction(shard, pending);
+                try
+                {
+                    var etags = await _store.SubmitTransactionAsync(RecipientKeys.Table, ops, cancellationToken);
+                    stats.ETag = etags[^1];
+                    _stats[shard] = stats;
+                    return (pending.Count, duplicates);
+                }
+                catch (TableTransactionFailedException ex) when (attempt < MaxAttempts)
+                {
+                    failure = ex;
+                }
             }
         }
     }
-
-    private ITableStore Store => store;
 
     private static string CounterName(RecipientKind kind, NoticeLanguage language)
         => (kind == RecipientKind.Controller ? "Controller_" : "DataSubject_") + language.ToWire();
