@@ -11,6 +11,7 @@ using BreachNotify.Application.Notices.Jobs;
 using BreachNotify.Application.Notices.Recipients;
 using BreachNotify.Application.Notices.Templates;
 using BreachNotify.Application.Queue;
+using BreachNotify.Application.Storage;
 using BreachNotify.Domain.Incidents;
 using BreachNotify.Domain.Risk;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,14 +19,22 @@ using Microsoft.Extensions.Options;
 
 namespace BreachNotify.Benchmarks.Notices;
 
-/// <summary>The application services wired by hand on a fresh SQLite file, as the standalone app wires them.</summary>
+/// <summary>The application services wired by hand on a fresh SQLite file (or the given store), as the app wires them.</summary>
 internal sealed class NoticeBench : IDisposable
 {
-    public NoticeBench(string directory, INoticeQueue? queue = null, int jobSize = 1000, int parallelism = 1, long expectedRecipients = 0)
+    private readonly IDisposable? _owned;
+
+    public NoticeBench(string directory, INoticeQueue? queue = null, int jobSize = 1000, int parallelism = 1, long expectedRecipients = 0, ITableStore? store = null)
     {
         Directory = directory;
         System.IO.Directory.CreateDirectory(directory);
-        Store = new SqliteTableStore(Path.Combine(directory, "bench.db"), TimeProvider.System);
+        if (store is null)
+        {
+            var sqlite = new SqliteTableStore(Path.Combine(directory, "bench.db"), TimeProvider.System);
+            _owned = sqlite;
+            store = sqlite;
+        }
+        Store = store;
         Options = Microsoft.Extensions.Options.Options.Create(new NoticeOptions { JobSize = jobSize, ImportParallelism = parallelism });
         Organisation = new OrganisationOptions
         {
@@ -50,7 +59,7 @@ internal sealed class NoticeBench : IDisposable
     }
 
     public string Directory { get; }
-    public SqliteTableStore Store { get; }
+    public ITableStore Store { get; }
     public StoredRowsClock Clock { get; }
     public IOptions<NoticeOptions> Options { get; }
     public OrganisationOptions Organisation { get; }
@@ -98,7 +107,7 @@ internal sealed class NoticeBench : IDisposable
 
     public void Dispose()
     {
-        Store.Dispose();
+        _owned?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (KeepDirectory) return;
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
