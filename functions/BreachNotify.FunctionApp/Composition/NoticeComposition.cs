@@ -37,6 +37,11 @@ public static class NoticeComposition
         services.AddSingleton<NotificationRepository>();
         services.AddSingleton<NoticeJobRepository>();
         services.AddSingleton<RecipientQueries>();
+        services.AddOptions<RecipientOptions>()
+            .Bind(configuration.GetSection(RecipientOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Recipients settings are invalid (Recipients:RetainFor between 0s and 1098d).").ValidateOnStart();
+        services.AddSingleton<RecipientErasure>();
+        services.AddSingleton<RecipientRetention>();
         services.AddSingleton<RecipientImporter>();
         services.AddSingleton<IRecipientFileReader, RecipientFileReader>();
         services.AddSingleton<RecipientUpload>();

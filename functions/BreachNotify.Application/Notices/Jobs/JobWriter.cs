@@ -4,8 +4,8 @@ using BreachNotify.Application.Notices.Templates;
 
 namespace BreachNotify.Application.Notices.Jobs;
 
-/// <summary>A job as created: id, ordinal within its notification, language and size.</summary>
-public sealed record CreatedJob(string JobId, int Ordinal, NoticeLanguage Language, string TemplateVersion, int Recipients);
+/// <summary>A job as created: id, ordinal within its notification, language, size and its first and last recipient key.</summary>
+public sealed record CreatedJob(string JobId, int Ordinal, NoticeLanguage Language, string TemplateVersion, int Recipients, string? FirstKey, string? LastKey);
 
 /// <summary>
 /// Writes the jobs of one notification while the recipients stream by: per language a bucket of up to
@@ -59,7 +59,8 @@ internal sealed class JobWriter(
     private async Task StartAsync(NoticeLanguage language, string version, int chunk, List<byte[]> keys, EmailAddressRecord? direct)
     {
         var jobId = Ids.Deterministic("job", notification.NotificationId, language.ToWire(), version, chunk.ToString(CultureInfo.InvariantCulture));
-        var job = new CreatedJob(jobId, _ordinal++, language, version, direct is null ? keys.Count : 1);
+        var job = new CreatedJob(jobId, _ordinal++, language, version, direct is null ? keys.Count : 1,
+            keys.Count > 0 ? Convert.ToHexStringLower(keys[0]) : null, keys.Count > 0 ? Convert.ToHexStringLower(keys[^1]) : null);
         Created.Add(job);
         await _slots.WaitAsync(cancellationToken);
         _writes.Add(Task.Run(async () =>
@@ -91,7 +92,7 @@ internal sealed class JobWriter(
     {
         await Task.WhenAll(_writes);
         await notifications.AddJobIndexAsync(notification.IncidentId, notification.NotificationId,
-            Created.Select(j => new JobIndexEntry(j.JobId, j.Ordinal, j.Language, j.TemplateVersion, j.Recipients)), cancellationToken);
+            Created.Select(j => new JobIndexEntry(j.JobId, j.Ordinal, j.Language, j.TemplateVersion, j.Recipients, j.FirstKey, j.LastKey)), cancellationToken);
         // Only jobs still waiting are pending: a job sent meanwhile (a resumed request) must not come back.
         var waiting = new List<PendingJob>();
         foreach (var j in Created)

@@ -49,8 +49,13 @@ public sealed record NotificationRecord
     public string? ETag { get; init; }
 }
 
-/// <summary>The index row of one job of a notification (jobs are listed from these, then read by id).</summary>
-public sealed record JobIndexEntry(string JobId, int Ordinal, NoticeLanguage Language, string TemplateVersion, int Recipients);
+/// <summary>
+/// The index row of one job of a notification (jobs are listed from these, then read by id). <see cref="FirstKey"/> and
+/// <see cref="LastKey"/>: the job's first and last recipient key in job order (partition, then key), so the job of a
+/// recipient is found without reading every job's list (null for a job to a configured address, and for jobs written
+/// before the range was recorded).
+/// </summary>
+public sealed record JobIndexEntry(string JobId, int Ordinal, NoticeLanguage Language, string TemplateVersion, int Recipients, string? FirstKey = null, string? LastKey = null);
 
 /// <summary>A portal submission claimed by its reference (the same reference again is a replay).</summary>
 public sealed record AuthoritySubmissionRecord(string Reference, DateTimeOffset SubmittedAt, string SubmittedBy);

@@ -85,6 +85,7 @@ public sealed class NotificationRepository(ITableStore store)
             await store.SubmitTransactionAsync(NoticeTables.Notifications, chunk.Select(j => TableOperation.Upsert(new TableEntity(incidentId, NoticeTables.JobIndexPrefix(notificationId) + j.JobId)
             {
                 ["JobId"] = j.JobId, ["Ordinal"] = j.Ordinal, ["Language"] = j.Language.ToWire(), ["TemplateVersion"] = j.TemplateVersion, ["Recipients"] = j.Recipients,
+                ["FirstKey"] = j.FirstKey, ["LastKey"] = j.LastKey,
             })).ToList(), cancellationToken);
         }
     }
@@ -96,7 +97,7 @@ public sealed class NotificationRepository(ITableStore store)
         {
             list.Add(new JobIndexEntry(e.GetString("JobId")!, e.GetInt32("Ordinal") ?? 0,
                 NoticeVocabulary.Stored<NoticeLanguage>(e.GetString("Language"), NoticeVocabulary.TryParseLanguage, "language"),
-                e.GetString("TemplateVersion")!, e.GetInt32("Recipients") ?? 0));
+                e.GetString("TemplateVersion")!, e.GetInt32("Recipients") ?? 0, e.GetString("FirstKey"), e.GetString("LastKey")));
         }
         return list;
     }

@@ -93,12 +93,19 @@ public sealed partial class NotificationService(
         var org = organisation.Value;
         IReadOnlyList<NoticeLanguage> languages;
         EmailAddressRecord? direct = null;
+        string? erasedProblem = null;
         if (recipientKind is { } rk)
         {
             if (requestedLanguage is not null) throw new DomainValidationException("language", "The language of each recipient comes from the upload; omit language for this kind.");
             var counts = await recipients.CountAsync(incidentId, cancellationToken);
             languages = NoticeVocabulary.Languages.Where(l => counts.Of(rk, l) > 0).ToList();
             if (languages.Count == 0) throw new InvalidStateException($"Upload the recipients (kind {rk.ToWire()}) first: POST /api/incidents/{incidentId}/recipients.");
+            // A notice to the recipients needs every recipient's address; sending to some and silently not to others is no notice.
+            if (counts.ErasedOf(rk) is var erased and > 0)
+            {
+                erasedProblem = string.Create(CultureInfo.InvariantCulture,
+                    $"This notice needs the addresses of every {rk.ToWire()} recipient, and {erased} of the {counts.Of(rk)} were erased (erasure request or retention; see the recipients-erased timeline entries). Their keys and delivery statuses are kept; their addresses cannot be recovered.");
+            }
         }
         else
         {
@@ -122,6 +129,12 @@ public sealed partial class NotificationService(
             CreatedAt = now, CreatedBy = actor.Name, Fingerprint = fingerprint, Override = request.Override, RecipientKind = recipientKind,
             ReasonsForDelay = reasons, OverrideRationale = request.Override ? Clean(request.Rationale) : null,
         };
+        if (erasedProblem is not null)
+        {
+            // Refused before anything is written, unless this is a replay of a notification created before the erasure.
+            var earlier = idempotencyKey is null ? null : await notifications.FindAsync(incidentId, notificationId, cancellationToken);
+            if (earlier is null || earlier.Fingerprint != fingerprint || earlier.Status == NotificationStatus.Creating) throw new InvalidStateException(erasedProblem);
+        }
         if (!await notifications.CreateAsync(new NewNotification(notification, rendered), cancellationToken))
         {
             notification = (await notifications.FindAsync(incidentId, notificationId, cancellationToken))!;
@@ -151,7 +164,8 @@ public sealed partial class NotificationService(
             await foreach (var r in recipients.ReadSummariesAsync(incidentId, cancellationToken))
             {
                 // Recipients uploaded after the notification was first created belong to a later notification.
-                if (r.Kind != recipientKind || r.AddedAt > cutoff || !versions.TryGetValue(r.Language, out var version)) continue;
+                // Erased recipients have no address (a notification resumed after an erasure leaves them out).
+                if (r.Kind != recipientKind || r.AddedAt > cutoff || r.ErasedAt is not null || !versions.TryGetValue(r.Language, out var version)) continue;
                 await writer.AddRecipientAsync(r.Language, version, Convert.FromHexString(r.Key));
             }
             await writer.FlushPartialAsync();

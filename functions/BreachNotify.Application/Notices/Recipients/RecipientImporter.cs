@@ -35,6 +35,8 @@ public sealed partial class RecipientImporter(
 
         var addedAt = time.GetUtcNow();
         var state = new ImportState();
+        // Before any row: the retention timer finds incidents that hold recipients' data through this index.
+        await recipients.MarkHolderAsync(incidentId, cancellationToken);
 
         // Reading and writing overlap: a full chunk goes to the writer while the next one fills. The writer sends one batch
         // per partition at a time as a group, which the store commits together (SQLite) or writes side by side (Table storage).
@@ -49,10 +51,11 @@ public sealed partial class RecipientImporter(
                 {
                     foreach (var group in chunk.Groups())
                     {
-                        foreach (var (added, duplicates) in await writer.AddAsync(group, stop.Token))
+                        foreach (var outcome in await writer.AddAsync(group, stop.Token))
                         {
-                            state.AddAccepted(added);
-                            state.AddDuplicates(duplicates);
+                            state.AddAccepted(outcome.Added);
+                            state.AddDuplicates(outcome.Duplicates);
+                            state.AddErased(outcome.Erased);
                         }
                     }
                 }
@@ -103,10 +106,10 @@ public sealed partial class RecipientImporter(
         await writing;
         cancellationToken.ThrowIfCancellationRequested();
 
-        LogImported(incidentId, state.Accepted, state.Duplicates, state.RejectedCount);
+        LogImported(incidentId, state.Accepted, state.Duplicates, state.RejectedCount, state.Erased);
         if (readError is RecipientUploadException upload)
             throw new RecipientUploadException(upload.Field, $"{upload.Message} {state.Accepted} rows before it were stored; the corrected upload can be repeated safely.", upload);
-        return new ImportResult(state.Accepted, state.Duplicates, state.RejectedCount, state.Rejected);
+        return new ImportResult(state.Accepted, state.Duplicates, state.RejectedCount, state.Rejected, state.Erased);
     }
 
     /// <summary>Validates one row; the reason never quotes the address.</summary>
@@ -176,15 +179,18 @@ public sealed partial class RecipientImporter(
     {
         private long _accepted;
         private long _duplicates;
+        private long _erased;
         private readonly List<RejectedRow> _rejected = [];
 
         public long Accepted => Interlocked.Read(ref _accepted);
         public long Duplicates => Interlocked.Read(ref _duplicates);
+        public long Erased => Interlocked.Read(ref _erased);
         public long RejectedCount { get; private set; }
         public IReadOnlyList<RejectedRow> Rejected => _rejected;
 
         public void AddAccepted(long n) => Interlocked.Add(ref _accepted, n);
         public void AddDuplicates(long n) => Interlocked.Add(ref _duplicates, n);
+        public void AddErased(long n) => Interlocked.Add(ref _erased, n);
 
         public void Reject(long position, string reason)
         {
@@ -193,6 +199,6 @@ public sealed partial class RecipientImporter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recipients imported for incident {IncidentId}: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected")]
-    private partial void LogImported(string incidentId, long accepted, long duplicates, long rejected);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recipients imported for incident {IncidentId}: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected, {Erased} erased earlier")]
+    private partial void LogImported(string incidentId, long accepted, long duplicates, long rejected, long erased);
 }

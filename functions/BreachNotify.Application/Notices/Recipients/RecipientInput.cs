@@ -31,4 +31,5 @@ public sealed class RecipientUploadException : Exception
 public sealed record RejectedRow(long Position, string Reason);
 
 /// <param name="Rejected">The first <see cref="RecipientImporter.MaxListedRejections"/> rejections.</param>
-public sealed record ImportResult(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRow> Rejected);
+/// <param name="Erased">Addresses stored before whose personal data was erased since: not stored again.</param>
+public sealed record ImportResult(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRow> Rejected, long Erased = 0);

@@ -23,6 +23,17 @@ public static class RecipientKeys
     internal const string FirstRowKey = "0";
     internal const string EndRowKey = "g";
 
+    /// <summary>Partition <c>holders</c>: one row per incident that may hold recipients' personal data (read by the retention timer).</summary>
+    internal const string HoldersPartition = "holders";
+
+    /// <summary>Markers in the holders partition; '~' sorts after every incident id.</summary>
+    internal const string HoldersMarkerPrefix = "~";
+
+    /// <summary>Partition <c>{incidentId}|erasure</c>: the erasure in progress (row <see cref="ErasureRow"/>).</summary>
+    internal static string ErasurePartition(string incidentId) => incidentId + "|erasure";
+
+    internal const string ErasureRow = "pending";
+
     public static string Normalize(string address) => address.Trim().ToLowerInvariant();
 
     public static byte[] Hash(string address) => SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(address)));

@@ -70,7 +70,7 @@ public sealed partial class DeliveryEventService(NoticeJobRepository jobs, TimeP
             {
                 if (current != outcome) changedJob = Count(Count(changedJob, current, -1), outcome, +1);
                 changedDelivery = new RecipientDelivery(outcome, e.Timestamp, e.Event, e.BounceType ?? delivery?.BounceType,
-                    e.Reason is null ? delivery?.Reason : e.Reason.Length > 500 ? e.Reason[..500] : e.Reason) { ETag = delivery?.ETag }; // SMTP text: stored as evidence, never logged
+                    e.Reason is null ? delivery?.Reason : Evidence(e.Reason)) { ETag = delivery?.ETag };
             }
             if (counted == "Deferred") changedJob = changedJob with { Deferred = changedJob.Deferred + 1 };
             if (counted == "SpamReports") changedJob = changedJob with { SpamReports = changedJob.SpamReports + 1 };
@@ -84,6 +84,19 @@ public sealed partial class DeliveryEventService(NoticeJobRepository jobs, TimeP
             }
         }
     }
+
+    /// <summary>
+    /// The provider's SMTP reason as stored evidence: at most 500 characters, with any e-mail address in it replaced (a
+    /// receiving server often quotes the address it refused), so a delivery row holds no address to erase. Never logged.
+    /// </summary>
+    public static string Evidence(string reason)
+    {
+        var text = AddressInText().Replace(reason, "(address)");
+        return text.Length > 500 ? text[..500] : text;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[^\s<>()\[\]""',;:]+@[^\s<>()\[\]""',;:]+")]
+    private static partial System.Text.RegularExpressions.Regex AddressInText();
 
     /// <summary>Moves a job's delivery counter of <paramref name="status"/> by <paramref name="delta"/> (never below zero).</summary>
     private static NoticeJob Count(NoticeJob job, string? status, int delta) => status switch

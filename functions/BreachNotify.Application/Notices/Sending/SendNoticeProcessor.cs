@@ -105,7 +105,7 @@ public sealed partial class SendNoticeProcessor(
         var notice = await RenderedAsync(job.IncidentId, job.NotificationId, job.Language, cancellationToken);
         var to = await RecipientsAsync(job, cancellationToken);
         if (to.Count == 0)
-            return await FinishAsync(job, sent: false, null, "No recipient of this job exists any more.", null, notice, 0, cancellationToken);
+            return await FinishAsync(job, sent: false, null, "No recipient of this job has an address any more (removed or erased).", null, notice, 0, cancellationToken);
 
         var org = organisation.Value;
         var mail = new EmailMessage(
@@ -186,7 +186,7 @@ public sealed partial class SendNoticeProcessor(
         return notice;
     }
 
-    /// <summary>The job's recipients with their salutation; a recipient gone meanwhile is skipped.</summary>
+    /// <summary>The job's recipients with their salutation; a recipient gone or erased meanwhile is skipped.</summary>
     private async Task<IReadOnlyList<EmailRecipient>> RecipientsAsync(NoticeJob job, CancellationToken cancellationToken)
     {
         var list = await jobs.GetRecipientsAsync(job.JobId, cancellationToken);
@@ -194,8 +194,9 @@ public sealed partial class SendNoticeProcessor(
         if (list.Direct is { } direct) return [new EmailRecipient(new EmailAddress(direct.Address, direct.Name), Salutation(lexicon, null))];
         var keys = Enumerable.Range(0, list.KeyCount).Select(i => RecipientKeys.RowKey(list.Key(i))).ToList();
         var found = await recipients.ReadManyAsync(job.IncidentId, keys, options.Value.ReadParallelism, cancellationToken);
-        return found
-            .Select(r => new EmailRecipient(new EmailAddress(r.Recipient.Email, r.Recipient.Name), Salutation(lexicon, r.Recipient.Name)))
+        // An erased recipient has no address any more: left out, like one deleted.
+        return found.Where(r => r.Contact is not null)
+            .Select(r => new EmailRecipient(new EmailAddress(r.Contact!.Email, r.Contact.Name), Salutation(lexicon, r.Contact.Name)))
             .OrderBy(r => r.To.Address, StringComparer.Ordinal).ToList();
     }
 

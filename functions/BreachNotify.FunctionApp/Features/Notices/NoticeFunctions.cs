@@ -20,6 +20,7 @@ public sealed class NoticeFunctions(
     IncidentService incidents,
     RecipientUpload upload,
     RecipientQueries recipients,
+    RecipientErasure erasure,
     NoticeContentService content,
     NotificationService notifications,
     NotificationQueries queries,
@@ -42,7 +43,7 @@ public sealed class NoticeFunctions(
         {
             var result = await upload.ImportAsync(id, req.Body, csv ? RecipientFileFormat.Csv : RecipientFileFormat.Json, cancellationToken);
             return TypedResults.Ok(new RecipientImportResponse(result.Accepted, result.Duplicates, result.RejectedCount,
-                result.Rejected.Select(r => csv ? new RejectedRowResponse(r.Position, null, r.Reason) : new RejectedRowResponse(null, r.Position, r.Reason)).ToList()));
+                result.Rejected.Select(r => csv ? new RejectedRowResponse(r.Position, null, r.Reason) : new RejectedRowResponse(null, r.Position, r.Reason)).ToList(), result.Erased));
         }
         catch (RecipientUploadException ex)
         {
@@ -66,8 +67,43 @@ public sealed class NoticeFunctions(
         }
         var overview = await recipients.GetAsync(id, listRows ? page : null, cancellationToken);
         var counts = overview.Counts;
-        var items = overview.Rows?.Items.Select(r => new RecipientRowResponse(r.Recipient.Email, r.Recipient.Name, r.Recipient.Language.ToWire(), r.Recipient.Country, r.Recipient.Kind.ToWire(), r.Recipient.ExternalId, r.AddedAt)).ToList();
-        return TypedResults.Ok(new RecipientsResponse(counts.Total, counts.ByKind, counts.ByLanguage, counts.ByKindAndLanguage, overview.NoticesByStatus, items, overview.Rows?.ContinuationToken));
+        var items = overview.Rows?.Select(row =>
+        {
+            var (r, c) = (row.Recipient, row.Recipient.Contact);
+            return new RecipientRowResponse(r.Key, c?.Email, c?.Name, r.Language.ToWire(), c?.Country, r.Kind.ToWire(), c?.ExternalId, r.AddedAt, r.ErasedAt,
+                row.Notices.Select(n => new RecipientNoticeResponse(n.NotificationId, n.Kind.ToWire(), n.Phase.ToWire(), n.Status)).ToList());
+        }).ToList();
+        return TypedResults.Ok(new RecipientsResponse(counts.Total, counts.ByKind, counts.ByLanguage, counts.ByKindAndLanguage, counts.ErasedByKind, overview.NoticesByStatus, items, overview.Continuation));
+    }
+
+    /// <summary>
+    /// Erases recipients' personal data: <c>{}</c> for every recipient, <c>{"emails": [...]}</c> for some (an erasure
+    /// request, GDPR Art 17). Keys, kinds, languages, counts and delivery statuses are kept. Safe to repeat.
+    /// </summary>
+    [Function("EraseRecipients")]
+    [Authorize(Policy = Policies.Dpo)]
+    public async Task<Ok<RecipientErasureResponse>> EraseRecipients(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents/{id}/recipients/erase")] HttpRequest req, string id, CancellationToken cancellationToken)
+    {
+        var emails = ErasureEmails(await req.ReadJsonDocumentAsync(cancellationToken));
+        var r = await erasure.EraseAsync(id, emails, req.HttpContext.User.ToActor(), cancellationToken);
+        return TypedResults.Ok(new RecipientErasureResponse(r.ErasureId, r.All ? "all" : "some", r.Erased, r.AlreadyErased, r.All ? null : r.NotFound));
+    }
+
+    /// <summary>The body's addresses: null (every recipient) only for an object without <c>emails</c>; a null list is refused,
+    /// so that no client slip erases everyone.</summary>
+    private static List<string?>? ErasureEmails(System.Text.Json.JsonElement body)
+    {
+        if (body.ValueKind != System.Text.Json.JsonValueKind.Object) throw new BadRequestBodyException("$", "Send {} to erase every recipient or {\"emails\": [...]} for some.");
+        List<string?>? emails = null;
+        foreach (var p in body.EnumerateObject())
+        {
+            if (p.Name != "emails") throw new BadRequestBodyException(p.Name, "Unknown field; only emails is allowed.");
+            if (p.Value.ValueKind != System.Text.Json.JsonValueKind.Array) throw new BadRequestBodyException("emails", "An array of e-mail addresses; leave it out to erase every recipient.");
+            emails = p.Value.EnumerateArray().Select((e, i) => e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString()
+                : throw new BadRequestBodyException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"emails[{i}]"), "An e-mail address (string).")).ToList();
+        }
+        return emails;
     }
 
     [Function("SetNoticeContent")]
