@@ -16,8 +16,9 @@ switch (name)
         return 0;
     case "deadlines": await BreachNotify.Benchmarks.Deadlines.DeadlineWatchBenchmark.RunAsync(rest); return 0;
     case "notices": await BreachNotify.Benchmarks.Notices.NoticesBenchmark.RunAsync(rest); return 0;
+    case "notices-azurite": await BreachNotify.Benchmarks.Notices.NoticesOnTablesBenchmark.RunAsync(rest); return 0;
     case "sending": await BreachNotify.Benchmarks.Sending.SendingBenchmark.RunAsync(rest); return 0;
     default:
-        Console.WriteLine("Benchmarks: pass a name. Known: tables, webhooks, deadlines, notices, sending");
+        Console.WriteLine("Benchmarks: pass a name. Known: tables, webhooks, deadlines, notices, notices-azurite, sending");
         return 1;
 }

@@ -11,6 +11,7 @@ using BreachNotify.Application.Notices.Jobs;
 using BreachNotify.Application.Notices.Recipients;
 using BreachNotify.Application.Notices.Templates;
 using BreachNotify.Application.Queue;
+using BreachNotify.Application.Storage;
 using BreachNotify.Domain.Incidents;
 using BreachNotify.Domain.Risk;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,14 +19,22 @@ using Microsoft.Extensions.Options;
 
 namespace BreachNotify.Benchmarks.Notices;
 
-/// <summary>The application services wired by hand on a fresh SQLite file, as the standalone app wires them.</summary>
+/// <summary>The application services wired by hand on a fresh SQLite file (or the given store), as the app wires them.</summary>
 internal sealed class NoticeBench : IDisposable
 {
-    public NoticeBench(string directory, INoticeQueue? queue = null, int jobSize = 1000, int parallelism = 1)
+    private readonly IDisposable? _owned;
+
+    public NoticeBench(string directory, INoticeQueue? queue = null, int jobSize = 1000, int parallelism = 1, long expectedRecipients = 0, ITableStore? store = null)
     {
         Directory = directory;
         System.IO.Directory.CreateDirectory(directory);
-        Store = new SqliteTableStore(Path.Combine(directory, "bench.db"), TimeProvider.System);
+        if (store is null)
+        {
+            var sqlite = new SqliteTableStore(Path.Combine(directory, "bench.db"), TimeProvider.System);
+            _owned = sqlite;
+            store = sqlite;
+        }
+        Store = store;
         Options = Microsoft.Extensions.Options.Options.Create(new NoticeOptions { JobSize = jobSize, ImportParallelism = parallelism });
         Organisation = new OrganisationOptions
         {
@@ -34,25 +43,31 @@ internal sealed class NoticeBench : IDisposable
         };
         Repository = new IncidentRepository(Store);
         Incidents = new IncidentService(Repository, Store, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new IncidentOptions()), NullLogger<IncidentService>.Instance);
-        Recipients = new RecipientRepository(Store);
-        Importer = new RecipientImporter(Store, Repository, Options, TimeProvider.System, NullLogger<RecipientImporter>.Instance);
+        Clock = new StoredRowsClock(Store, "Recipients", expectedRecipients);
+        Recipients = new RecipientRepository(Clock);
+        NotificationRows = new NotificationRepository(Store);
+        Jobs = new NoticeJobRepository(Store);
+        Importer = new RecipientImporter(Recipients, Repository, TimeProvider.System, NullLogger<RecipientImporter>.Instance);
         Content = new NoticeContentService(Incidents);
         Composer = new NoticeComposer(Organisation, SupervisoryAuthorityRegistry.Default, NoticeTemplateCatalog.Default);
         EmbeddedQueue = new StoreNoticeQueue(Store, new StoreQueueOptions(), TimeProvider.System);
         Obligations = new DeadlineNoticeObligations(new Application.Deadlines.DeadlineService(
             Microsoft.Extensions.Options.Options.Create(new Application.Deadlines.DeadlineOptions()), Microsoft.Extensions.Options.Options.Create(Organisation)));
-        Notifications = new NotificationService(Store, Incidents, Recipients, Content, Composer, Obligations, queue ?? EmbeddedQueue, Options,
+        Notifications = new NotificationService(NotificationRows, Jobs, Incidents, Recipients, Content, Composer, Obligations, queue ?? EmbeddedQueue, Options,
             Microsoft.Extensions.Options.Options.Create(Organisation),
             TimeProvider.System, NullLogger<NotificationService>.Instance);
     }
 
     public string Directory { get; }
-    public SqliteTableStore Store { get; }
+    public ITableStore Store { get; }
+    public StoredRowsClock Clock { get; }
     public IOptions<NoticeOptions> Options { get; }
     public OrganisationOptions Organisation { get; }
     public IncidentRepository Repository { get; }
     public IncidentService Incidents { get; }
     public RecipientRepository Recipients { get; }
+    public NotificationRepository NotificationRows { get; }
+    public NoticeJobRepository Jobs { get; }
     public RecipientImporter Importer { get; }
     public NoticeContentService Content { get; }
     public NoticeComposer Composer { get; }
@@ -92,7 +107,7 @@ internal sealed class NoticeBench : IDisposable
 
     public void Dispose()
     {
-        Store.Dispose();
+        _owned?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (KeepDirectory) return;
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
@@ -119,6 +134,23 @@ internal sealed class NoticeBench : IDisposable
         using var p = Process.Start(psi)!;
         await p.WaitForExitAsync();
         return p.ExitCode;
+    }
+
+    /// <summary>Like <see cref="RunChildAsync"/>, returning what the child printed (it must succeed).</summary>
+    public static async Task<string> RunChildCapturedAsync(string name, int n, params string[] extra)
+    {
+        var self = Environment.ProcessPath!;
+        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(NoticeBench).Assembly.Location);
+        psi.ArgumentList.Add(name);
+        psi.ArgumentList.Add("--n");
+        psi.ArgumentList.Add(n.ToString(CultureInfo.InvariantCulture));
+        foreach (var e in extra) psi.ArgumentList.Add(e);
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{name} --n {n} {string.Join(' ', extra)} failed with exit code {p.ExitCode}:\n{output}");
+        return output;
     }
 }
 

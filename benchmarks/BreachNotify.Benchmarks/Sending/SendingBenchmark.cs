@@ -70,7 +70,7 @@ public static class SendingBenchmark
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = sendGridOptions.RequestTimeout };
         var client = new global::SendGrid.SendGridClient(http, new global::SendGrid.SendGridClientOptions { ApiKey = SendGridFake.ApiKey, Host = fake.BaseUri.AbsoluteUri });
         var from = Options.Create(new BreachNotify.Application.Email.EmailOptions { From = { Address = "privacy@acme.example", Name = "Acme" } });
-        var processor = new SendNoticeProcessor(bench.Store, new SendGridEmailSender(client, sendGridOptions, TimeProvider.System), bench.Incidents, bench.Notifications,
+        var processor = new SendNoticeProcessor(bench.Jobs, bench.NotificationRows, bench.Recipients, new SendGridEmailSender(client, sendGridOptions, TimeProvider.System), bench.Incidents, bench.Notifications,
             bench.Options, Options.Create(bench.Organisation), from, TimeProvider.System, NullLogger<SendNoticeProcessor>.Instance);
         var drain = new NoticeQueueDrain(bench.EmbeddedQueue, new SendNoticeMessageHandler(processor, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), NullLogger<SendNoticeMessageHandler>.Instance),
             Options.Create(new NoticeQueueDrainOptions { Concurrency = concurrency, BatchSize = concurrency, TimeBudget = TimeSpan.FromHours(1) }),
@@ -83,7 +83,7 @@ public static class SendingBenchmark
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var handled = result.Completed;
 
-        var views = await new NotificationQueries(bench.Store, bench.Repository, bench.Options).ListAsync(id);
+        var views = await new NotificationQueries(bench.NotificationRows, bench.Jobs, bench.Repository, bench.Options).ListAsync(id);
         var sent = views.Single().RecipientsByStatus.Sent;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"recipients {n}, jobs {created.Jobs}, messages completed {handled} (drain stopped: {result.Stop}), concurrency {concurrency}, fake latency {latency.TotalMilliseconds} ms"));

@@ -127,7 +127,7 @@ public static class TablesBenchmark
     }
 
     /// <summary>Minimal copy of the test fixture: azurite-table from node_modules on a free port, in memory.</summary>
-    private sealed class AzuriteProcess : IDisposable
+    internal sealed class AzuriteProcess : IDisposable
     {
         private readonly Process _process;
         private readonly string _workspace;

@@ -41,25 +41,42 @@ internal static class EntityJson
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public static void Deserialize(string json, IDictionary<string, object?> into)
+    /// <summary>Reads the properties from the stored UTF-8 JSON; with <paramref name="select"/>, only those named.</summary>
+    public static void Deserialize(ReadOnlySpan<byte> utf8, IDictionary<string, object?> into, IReadOnlySet<string>? select = null)
     {
-        using var doc = JsonDocument.Parse(json);
-        foreach (var p in doc.RootElement.EnumerateObject())
+        var r = new Utf8JsonReader(utf8);
+        Expect(ref r, JsonTokenType.StartObject);
+        while (Next(ref r) == JsonTokenType.PropertyName)
         {
-            var tag = p.Value[0].GetString();
-            var v = p.Value[1];
-            into[p.Name] = tag switch
+            var name = r.GetString()!;
+            Expect(ref r, JsonTokenType.StartArray);
+            Expect(ref r, JsonTokenType.String);
+            var tag = r.ValueSpan.Length == 1 ? (char)r.ValueSpan[0] : '?';
+            Next(ref r);
+            if (select is null || select.Contains(name))
             {
-                "s" => v.GetString(),
-                "b" => v.GetBoolean(),
-                "i" => v.GetInt32(),
-                "l" => long.Parse(v.GetString()!, CultureInfo.InvariantCulture),
-                "d" => v.GetDouble(),
-                "t" => new DateTimeOffset(DateTime.Parse(v.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime(), TimeSpan.Zero),
-                "g" => v.GetGuid(),
-                "x" => v.GetBytesFromBase64(),
-                _ => throw new StorageException($"Corrupt entity: unknown type tag '{tag}' on '{p.Name}'."),
-            };
+                into[name] = tag switch
+                {
+                    's' => r.GetString(),
+                    'b' => r.GetBoolean(),
+                    'i' => r.GetInt32(),
+                    'l' => long.Parse(r.GetString()!, CultureInfo.InvariantCulture),
+                    'd' => r.GetDouble(),
+                    't' => new DateTimeOffset(DateTime.Parse(r.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime(), TimeSpan.Zero),
+                    'g' => r.GetGuid(),
+                    'x' => r.GetBytesFromBase64(),
+                    _ => throw new StorageException($"Corrupt entity: unknown type tag on '{name}'."),
+                };
+            }
+            Expect(ref r, JsonTokenType.EndArray);
         }
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader r)
+        => r.Read() ? r.TokenType : throw new StorageException("Corrupt entity: truncated properties.");
+
+    private static void Expect(ref Utf8JsonReader r, JsonTokenType type)
+    {
+        if (Next(ref r) != type) throw new StorageException($"Corrupt entity: expected {type}, found {r.TokenType}.");
     }
 }

@@ -1,7 +1,6 @@
 using BreachNotify.Application.Common;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Application.Notices.Jobs;
-using BreachNotify.Application.Storage;
 using BreachNotify.Domain.Common;
 using BreachNotify.Domain.Incidents;
 
@@ -14,7 +13,7 @@ public sealed record AuthoritySubmission(string Reference, DateTimeOffset Submit
 /// submissions only): the portal's reference, the time and who submitted. That time is when the authority was notified.
 /// The same reference again is a replay, not a second submission.
 /// </summary>
-public sealed class AuthoritySubmissionService(ITableStore store, IncidentService incidents, INoticeObligations obligations, TimeProvider time, Microsoft.Extensions.Options.IOptions<IncidentOptions> options)
+public sealed class AuthoritySubmissionService(NotificationRepository notifications, IncidentService incidents, INoticeObligations obligations, TimeProvider time, Microsoft.Extensions.Options.IOptions<IncidentOptions> options)
 {
     public const int MaxReferenceLength = 200;
 
@@ -36,31 +35,22 @@ public sealed class AuthoritySubmissionService(ITableStore store, IncidentServic
             throw new InvalidStateException($"A {state.Status.ToWire()} incident takes no authority submission.");
         var due = obligations.AuthorityDueAt(state, now);
 
-        var claim = new TableEntity(incidentId, "s|" + Ids.Sha256Hex(r!)) { ["Reference"] = r, ["SubmittedAt"] = at, ["SubmittedBy"] = actor.Name };
+        if (await notifications.ClaimSubmissionAsync(incidentId, new AuthoritySubmissionRecord(r!, at, actor.Name), cancellationToken) is { } earlier)
+            return new AuthoritySubmission(r!, earlier.SubmittedAt, earlier.SubmittedBy, due, due is null || earlier.SubmittedAt <= due, Replayed: true);
         try
         {
-            await store.AddAsync(NoticeTables.Notifications, claim, cancellationToken);
-        }
-        catch (EntityAlreadyExistsException)
-        {
-            var earlier = (await store.GetAsync(NoticeTables.Notifications, claim.PartitionKey, claim.RowKey, cancellationToken))!;
-            var earlierAt = earlier.GetDateTimeOffset("SubmittedAt")!.Value;
-            return new AuthoritySubmission(r!, earlierAt, earlier.GetString("SubmittedBy")!, due, due is null || earlierAt <= due, Replayed: true);
-        }
-        try
-        {
-            obligations.EnsureReasonsForDelay(state, NoticeKinds.Authority, NoticePhases.Initial, at, reasonsForDelay);
+            obligations.EnsureReasonsForDelay(state, NoticeKind.Authority, NoticePhase.Initial, at, reasonsForDelay);
             await incidents.ChangeAsync(incidentId, null, (incident, changedAt) =>
             {
                 incident.Record("authority-submission", [new FieldChange("authoritySubmission", null, r)],
                     note?.Trim(), StoredJson.Serialize(new { reference = r, submittedAt = Incident.Format(at), reasonsForDelay = reasonsForDelay?.Trim() }), actor, changedAt);
-                obligations.MarkSent(incident, NoticeKinds.Authority, at, r!, actor, changedAt, skew);
+                obligations.MarkSent(incident, NoticeKind.Authority, at, r!, actor, changedAt, skew);
                 incident.MarkNotified(actor, changedAt);
             }, cancellationToken);
         }
         catch
         {
-            await store.DeleteAsync(NoticeTables.Notifications, claim.PartitionKey, claim.RowKey, null, CancellationToken.None);
+            await notifications.ReleaseSubmissionAsync(incidentId, r!, CancellationToken.None);
             throw;
         }
         return new AuthoritySubmission(r!, at, actor.Name, due, due is null || at <= due, Replayed: false);

@@ -11,11 +11,11 @@ public interface INoticeObligations
 {
     /// <summary>Throws a validation error naming <c>reasonsForDelay</c> when a notice of <paramref name="kind"/> given at
     /// <paramref name="at"/> is late and gives no reasons (Art 33(1)).</summary>
-    void EnsureReasonsForDelay(IncidentState incident, string kind, string phase, DateTimeOffset at, string? reasonsForDelay);
+    void EnsureReasonsForDelay(IncidentState incident, NoticeKind kind, NoticePhase phase, DateTimeOffset at, string? reasonsForDelay);
 
     /// <summary>Records on the incident that a notice of <paramref name="kind"/> was given at <paramref name="at"/>, which may
     /// be up to <paramref name="clockSkew"/> after <paramref name="now"/> when a client gave it.</summary>
-    void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default);
+    void MarkSent(Incident incident, NoticeKind kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default);
 
     /// <summary>When the authority notice is due under the configured regimes: the deadline the reasons-for-delay check
     /// applies (null without awareness or without an authority obligation).</summary>
@@ -32,15 +32,15 @@ public sealed class DeadlineNoticeObligations(Deadlines.DeadlineService deadline
 {
     public const string SentAction = "notice-sent";
 
-    public void EnsureReasonsForDelay(IncidentState incident, string kind, string phase, DateTimeOffset at, string? reasonsForDelay)
+    public void EnsureReasonsForDelay(IncidentState incident, NoticeKind kind, NoticePhase phase, DateTimeOffset at, string? reasonsForDelay)
     {
         // Phases are the regimes' business: a notice that meets an obligation late needs reasons, a later phase does not.
-        if (kind == NoticeKinds.Authority) deadlines.EnsureReasonsForDelay(incident, at, reasonsForDelay);
+        if (kind == NoticeKind.Authority) deadlines.EnsureReasonsForDelay(incident, at, reasonsForDelay);
     }
 
-    public void MarkSent(Incident incident, string kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default)
+    public void MarkSent(Incident incident, NoticeKind kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default)
     {
-        incident.Record(SentAction, [new FieldChange("notice." + kind, null, Incident.Format(at))], "Reference: " + reference, null, actor, now);
+        incident.Record(SentAction, [new FieldChange("notice." + kind.ToWire(), null, Incident.Format(at))], "Reference: " + reference, null, actor, now);
         deadlines.MarkNoticeSent(incident, RecipientOf(kind), at, reference, actor, now, clockSkew: clockSkew);
     }
 
@@ -50,12 +50,12 @@ public sealed class DeadlineNoticeObligations(Deadlines.DeadlineService deadline
             .Where(d => d.Recipient == Domain.Deadlines.RecipientKind.Authority && d.DueAt is not null)
             .Min(d => d.DueAt);
 
-    public static Domain.Deadlines.RecipientKind RecipientOf(string kind) => kind switch
+    public static Domain.Deadlines.RecipientKind RecipientOf(NoticeKind kind) => kind switch
     {
-        NoticeKinds.Authority => Domain.Deadlines.RecipientKind.Authority,
-        NoticeKinds.DataSubjects => Domain.Deadlines.RecipientKind.DataSubjects,
-        NoticeKinds.Controllers => Domain.Deadlines.RecipientKind.Controllers,
-        NoticeKinds.Public => Domain.Deadlines.RecipientKind.Public,
+        NoticeKind.Authority => Domain.Deadlines.RecipientKind.Authority,
+        NoticeKind.DataSubjects => Domain.Deadlines.RecipientKind.DataSubjects,
+        NoticeKind.Controllers => Domain.Deadlines.RecipientKind.Controllers,
+        NoticeKind.Public => Domain.Deadlines.RecipientKind.Public,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown notice kind."),
     };
 }

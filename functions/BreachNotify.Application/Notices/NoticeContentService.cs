@@ -33,7 +33,7 @@ public sealed class NoticeContentService(IncidentService incidents)
     public async Task<NoticeTexts> SetAsync(string incidentId, string language, NoticeTexts texts, string? ifMatch, Actor actor, CancellationToken cancellationToken = default)
     {
         var errors = new FieldErrors();
-        if (!NoticeLanguages.IsKnown(language)) errors.Add("language", "Use nl, en, fr or de.");
+        NoticeVocabulary.ParseLanguage(language, "language", errors);
         var clean = new NoticeTexts(Clean(texts.Summary, "summary", errors), Clean(texts.Consequences, "consequences", errors), Clean(texts.Measures, "measures", errors), Clean(texts.Advice, "advice", errors));
         errors.ThrowIfAny();
         var current = (await GetAsync(incidentId, cancellationToken)).GetValueOrDefault(language);

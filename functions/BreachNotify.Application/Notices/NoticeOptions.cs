@@ -9,8 +9,9 @@ public sealed class NoticeOptions
     public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>
-    /// Transactions written at the same time during an upload and job creation. Table storage writes partitions in
-    /// parallel (default 4 there); SQLite has one writer, so the default for it is 1 (more only adds lock waits).
+    /// Notice jobs written at the same time while a notification is created. Table storage writes partitions in parallel
+    /// (default 4 there); SQLite has one writer, so the default for it is 1 (more only adds lock waits). An upload writes
+    /// one batch per recipients partition at a time (16), whatever this says.
     /// </summary>
     public int ImportParallelism { get; set; } = 4;
 

@@ -48,6 +48,36 @@ public interface ITableStore
 
     /// <summary>Entities of one partition in row key order (ordinal), optionally within a row key range, one page at a time.</summary>
     Task<TablePage> QueryAsync(string table, TableQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs several transactions, each as <see cref="SubmitTransactionAsync"/> would (1–100 operations on one partition,
+    /// all or nothing) and each independent of the others: one that fails changes nothing, the others still apply.
+    /// Transactions on the same partition are applied in the order given. A store may commit them together (SQLite: one
+    /// commit for the lot, so bulk work pays for one commit instead of many) or run them side by side (Table storage:
+    /// partitions in parallel, which is this default). Returns each transaction's outcome, in order.
+    /// </summary>
+    async Task<IReadOnlyList<TransactionResult>> SubmitTransactionsAsync(string table, IReadOnlyList<IReadOnlyList<TableOperation>> transactions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        var results = new TransactionResult[transactions.Count];
+        var byPartition = Enumerable.Range(0, transactions.Count)
+            .GroupBy(i => transactions[i].Count > 0 ? transactions[i][0].Entity.PartitionKey : "", StringComparer.Ordinal);
+        await Task.WhenAll(byPartition.Select(async partition =>
+        {
+            foreach (var i in partition)
+            {
+                try { results[i] = new TransactionResult(await SubmitTransactionAsync(table, transactions[i], cancellationToken).ConfigureAwait(false), null); }
+                catch (TableTransactionFailedException ex) { results[i] = new TransactionResult(null, ex); }
+            }
+        })).ConfigureAwait(false);
+        return results;
+    }
+}
+
+/// <summary>The outcome of one transaction of <see cref="ITableStore.SubmitTransactionsAsync"/>: its ETags, or why it changed nothing.</summary>
+public sealed record TransactionResult(IReadOnlyList<string?>? ETags, TableTransactionFailedException? Failure)
+{
+    public bool Succeeded => Failure is null;
 }
 
 public enum TableOperationKind
@@ -72,14 +102,16 @@ public sealed record TableOperation(TableOperationKind Kind, TableEntity Entity,
 /// <summary>
 /// A query within one partition. <see cref="RowKeyFrom"/> is inclusive, <see cref="RowKeyTo"/> exclusive
 /// (so a prefix query is From = prefix, To = prefix + '\uffff'... use <see cref="WithPrefix"/>).
-/// <see cref="PageSize"/> is at most 1000, as in Table storage.
+/// <see cref="PageSize"/> is at most 1000, as in Table storage. <see cref="Select"/> names the properties the caller
+/// needs (Table storage's <c>$select</c>); null means all. A store may return more than selected, never fewer.
 /// </summary>
 public sealed record TableQuery(
     string PartitionKey,
     string? RowKeyFrom = null,
     string? RowKeyTo = null,
     int PageSize = 1000,
-    string? ContinuationToken = null)
+    string? ContinuationToken = null,
+    IReadOnlySet<string>? Select = null)
 {
     public const int MaxPageSize = 1000;
 

@@ -34,6 +34,14 @@ public static class NoticeComposition
         // Deadline rules come from the deadlines feature (regimes, obligations met).
         services.AddSingleton<INoticeObligations, DeadlineNoticeObligations>();
         services.AddSingleton<RecipientRepository>();
+        services.AddSingleton<NotificationRepository>();
+        services.AddSingleton<NoticeJobRepository>();
+        services.AddSingleton<RecipientQueries>();
+        services.AddOptions<RecipientOptions>()
+            .Bind(configuration.GetSection(RecipientOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Recipients settings are invalid (Recipients:RetainFor between 0s and 1098d).").ValidateOnStart();
+        services.AddSingleton<RecipientErasure>();
+        services.AddSingleton<RecipientRetention>();
         services.AddSingleton<RecipientImporter>();
         services.AddSingleton<IRecipientFileReader, RecipientFileReader>();
         services.AddSingleton<RecipientUpload>();

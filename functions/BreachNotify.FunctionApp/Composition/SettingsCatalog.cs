@@ -133,12 +133,13 @@ public static class SettingsCatalog
         new("Organisation:AuthorityNoticeEmail", AzureProvisioning.Parameter, SettingSource.Options, "where the authority notice is mailed"),
         new("Organisation:PublicNoticeEmail", AzureProvisioning.Default, SettingSource.Options, "where the public communication is mailed (default: the DPO)"),
         new("Notices:MaxUploadBytes", AzureProvisioning.Default, SettingSource.Options, "recipients upload body limit"),
-        new("Notices:ImportParallelism", AzureProvisioning.Default, SettingSource.Options, "transactions written at once (1 with SQLite, 4 otherwise)"),
+        new("Notices:ImportParallelism", AzureProvisioning.Default, SettingSource.Options, "notice jobs written at once (1 with SQLite, 4 otherwise)"),
         new("Notices:JobSize", AzureProvisioning.Default, SettingSource.Options, "recipients per notice job (≤ 1000)"),
         new("Notices:ReadParallelism", AzureProvisioning.Default, SettingSource.Options, "recipient reads in flight while a job is sent"),
         new("Notices:RequeueAfter", AzureProvisioning.Default, SettingSource.Options, "the sweep re-enqueues a job still waiting this long"),
         new("Notices:MaxEnqueues", AzureProvisioning.Default, SettingSource.Options, "enqueues before a job is reported exhausted"),
         new("Notices:SendLease", AzureProvisioning.Default, SettingSource.Options, "lease of a job being sent"),
+        new("Recipients:RetainFor", AzureProvisioning.Default, SettingSource.Options, "recipients' addresses and names are erased this long after their incident is closed (default 30d)"),
         new("Queue:Embedded:VisibilityTimeout", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: lease of a received message"),
         new("Queue:Embedded:MaxDeliveryCount", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: deliveries before dead-lettering"),
         new("Queue:Embedded:RetryDelay", AzureProvisioning.NotInAzure, SettingSource.Options, "embedded queue: first retry backoff"),
@@ -198,7 +199,7 @@ public static class SettingsCatalog
         new("NoticeSweep:Schedule", AzureProvisioning.Required, SettingSource.Host, "notice sweep schedule"),
         new("WebhookRepair:Schedule", AzureProvisioning.Required, SettingSource.Host, "webhook repair sweep schedule"),
         new("SendQueuedNotices:Schedule", AzureProvisioning.Required, SettingSource.Host, "queue drain schedule"),
-        new("RecipientRetention:Schedule", AzureProvisioning.Required, SettingSource.Planned, "recipient retention sweep schedule"),
+        new("RecipientRetention:Schedule", AzureProvisioning.Required, SettingSource.Host, "recipient retention sweep schedule"),
     ];
 
     /// <summary>Azure when the platform marker is present.</summary>

@@ -233,6 +233,46 @@ public abstract class TableStoreContract
     }
 
     [Fact]
+    public async Task Several_transactions_succeed_or_fail_each_on_its_own()
+    {
+        var t = await NewTableAsync();
+        await Store.AddAsync(t, Entity("b", "taken", ("V", "old")));
+
+        var results = await Store.SubmitTransactionsAsync(t,
+        [
+            [TableOperation.Add(Entity("a", "r1", ("V", 1))), TableOperation.Add(Entity("a", "r2", ("V", 2)))],
+            [TableOperation.Add(Entity("b", "fresh", ("V", 3))), TableOperation.Add(Entity("b", "taken", ("V", "new")))],
+            [TableOperation.Add(Entity("c", "r1", ("V", 4)))],
+        ]);
+
+        Assert.Equal(3, results.Count);
+        Assert.True(results[0].Succeeded);
+        Assert.Equal(2, results[0].ETags!.Count);
+        Assert.Equal(results[0].ETags![0], (await Store.GetAsync(t, "a", "r1"))!.ETag);
+        Assert.False(results[1].Succeeded);
+        Assert.Equal(1, results[1].Failure!.FailedOperationIndex);
+        Assert.IsType<EntityAlreadyExistsException>(results[1].Failure!.InnerException);
+        Assert.Null(await Store.GetAsync(t, "b", "fresh"));                     // the failed one changed nothing
+        Assert.Equal("old", (await Store.GetAsync(t, "b", "taken"))!.GetString("V"));
+        Assert.NotNull(await Store.GetAsync(t, "c", "r1"));                     // and the one after it still applied
+    }
+
+    [Fact]
+    public async Task Several_transactions_on_one_partition_apply_in_the_order_given()
+    {
+        var t = await NewTableAsync();
+        var results = await Store.SubmitTransactionsAsync(t,
+        [
+            [TableOperation.Add(Entity("p", "r", ("V", "first")))],
+            [TableOperation.Upsert(Entity("p", "r", ("V", "second"))), TableOperation.Add(Entity("p", "s"))],
+            [TableOperation.Delete(Entity("p", "s"))],
+        ]);
+        Assert.All(results, r => Assert.True(r.Succeeded));
+        Assert.Equal("second", (await Store.GetAsync(t, "p", "r"))!.GetString("V"));
+        Assert.Null(await Store.GetAsync(t, "p", "s"));
+    }
+
+    [Fact]
     public async Task Query_returns_one_partition_in_row_key_order_with_range()
     {
         var t = await NewTableAsync();

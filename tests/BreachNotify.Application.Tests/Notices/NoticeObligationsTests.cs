@@ -20,28 +20,28 @@ public sealed class NoticeObligationsTests
 
     [Fact]
     public void At_the_deadline_exactly_no_reasons_are_needed()
-        => _obligations.EnsureReasonsForDelay(Incident(), NoticeKinds.Authority, NoticePhases.Initial, Due, null);
+        => _obligations.EnsureReasonsForDelay(Incident(), NoticeKind.Authority, NoticePhase.Initial, Due, null);
 
     [Fact]
     public void One_tick_after_the_deadline_reasons_are_required()
     {
-        var ex = Assert.Throws<DomainValidationException>(() => _obligations.EnsureReasonsForDelay(Incident(), NoticeKinds.Authority, NoticePhases.Initial, Due.AddTicks(1), "  "));
+        var ex = Assert.Throws<DomainValidationException>(() => _obligations.EnsureReasonsForDelay(Incident(), NoticeKind.Authority, NoticePhase.Initial, Due.AddTicks(1), "  "));
         Assert.Equal("reasonsForDelay", ex.Field);
-        _obligations.EnsureReasonsForDelay(Incident(), NoticeKinds.Authority, NoticePhases.Initial, Due.AddTicks(1), "Forensics took four days.");
+        _obligations.EnsureReasonsForDelay(Incident(), NoticeKind.Authority, NoticePhase.Initial, Due.AddTicks(1), "Forensics took four days.");
     }
 
     [Theory]
-    [InlineData(NoticeKinds.DataSubjects, NoticePhases.Initial)]
-    [InlineData(NoticeKinds.Controllers, NoticePhases.Initial)]
-    [InlineData(NoticeKinds.Public, NoticePhases.Initial)]
-    [InlineData(NoticeKinds.Authority, NoticePhases.FollowUp)]
-    [InlineData(NoticeKinds.Authority, NoticePhases.Final)]
-    public void Only_the_initial_authority_notice_has_the_72_hour_deadline(string kind, string phase)
+    [InlineData(NoticeKind.DataSubjects, NoticePhase.Initial)]
+    [InlineData(NoticeKind.Controllers, NoticePhase.Initial)]
+    [InlineData(NoticeKind.Public, NoticePhase.Initial)]
+    [InlineData(NoticeKind.Authority, NoticePhase.FollowUp)]
+    [InlineData(NoticeKind.Authority, NoticePhase.Final)]
+    public void Only_the_initial_authority_notice_has_the_72_hour_deadline(NoticeKind kind, NoticePhase phase)
     {
         // Later phases follow an initial notice already given (Art 33(4)): record it first, in time.
         var incident = Incident_.Load(Incident());
-        _obligations.MarkSent(incident, NoticeKinds.Authority, Due, "AP-1", new Actor("dana", "dpo"), Due);
-        var state = kind == NoticeKinds.Authority ? incident.State : Incident();
+        _obligations.MarkSent(incident, NoticeKind.Authority, Due, "AP-1", new Actor("dana", "dpo"), Due);
+        var state = kind == NoticeKind.Authority ? incident.State : Incident();
         _obligations.EnsureReasonsForDelay(state, kind, phase, Due.AddDays(10), null);
     }
 
@@ -49,7 +49,7 @@ public sealed class NoticeObligationsTests
     public void Marking_sent_appends_a_notice_sent_entry()
     {
         var incident = Incident_.Load(Incident());
-        _obligations.MarkSent(incident, NoticeKinds.Authority, Due, "AP-123", new Actor("dana", "dpo"), Due.AddMinutes(1));
+        _obligations.MarkSent(incident, NoticeKind.Authority, Due, "AP-123", new Actor("dana", "dpo"), Due.AddMinutes(1));
         var entry = Assert.Single(incident.NewEntries, e => e.Action == "notice-sent");
         Assert.Equal("notice-sent", entry.Action);
         Assert.Equal("notice.authority", entry.Changes[0].Field);

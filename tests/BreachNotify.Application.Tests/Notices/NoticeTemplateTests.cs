@@ -7,18 +7,19 @@ namespace BreachNotify.Application.Tests.Notices;
 
 public sealed class NoticeTemplateTests
 {
-    public static TheoryData<string, string> KindsAndLanguages()
+    public static TheoryData<NoticeKind, NoticeLanguage> KindsAndLanguages()
     {
-        var data = new TheoryData<string, string>();
-        foreach (var k in NoticeKinds.All) foreach (var l in NoticeLanguages.All) data.Add(k, l);
+        var data = new TheoryData<NoticeKind, NoticeLanguage>();
+        foreach (var k in NoticeVocabulary.Kinds) foreach (var l in NoticeVocabulary.Languages) data.Add(k, l);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(KindsAndLanguages))]
-    public void Every_kind_and_language_renders_a_complete_incident(string kind, string language)
+    public void Every_kind_and_language_renders_a_complete_incident(NoticeKind kindValue, NoticeLanguage languageValue)
     {
-        var notice = Composer().Render(new NoticeRequest(Incident(), AllTexts(), kind, language, NoticePhases.Initial, null));
+        var (kind, language) = (kindValue.ToWire(), languageValue.ToWire());
+        var notice = Composer().Render(new NoticeRequest(Incident(), AllTexts(), kindValue, languageValue, NoticePhase.Initial, null));
 
         Assert.Equal($"{kind}.{language}.v1", notice.TemplateVersion);
         foreach (var part in new[] { notice.Subject, notice.Text, notice.Html })
@@ -34,7 +35,7 @@ public sealed class NoticeTemplateTests
         Assert.StartsWith("<!DOCTYPE html>", notice.Html);
         Assert.Contains($"lang=\"{language}\"", notice.Html);
         Assert.Equal(RenderedNotice.Fingerprint(notice.Subject, notice.Text, notice.Html), notice.BodySha256);
-        if (kind is NoticeKinds.DataSubjects or NoticeKinds.Controllers)
+        if (kindValue is NoticeKind.DataSubjects or NoticeKind.Controllers)
         {
             Assert.Contains(NoticeComposer.SalutationToken, notice.Text);
             Assert.Contains(NoticeComposer.SalutationHtmlToken, notice.Html);
@@ -47,14 +48,15 @@ public sealed class NoticeTemplateTests
 
     [Theory]
     [MemberData(nameof(KindsAndLanguages))]
-    public void A_missing_fact_is_named(string kind, string language)
+    public void A_missing_fact_is_named(NoticeKind kind, NoticeLanguage languageValue)
     {
+        var language = languageValue.ToWire();
         var organisation = Org();
         organisation.Dpo.Email = null;
         var texts = AllTexts();
         texts[language] = texts[language] with { Measures = null };
 
-        var ex = Assert.Throws<DomainValidationException>(() => Composer(organisation).Render(new NoticeRequest(Incident(), texts, kind, language, NoticePhases.Initial, null)));
+        var ex = Assert.Throws<DomainValidationException>(() => Composer(organisation).Render(new NoticeRequest(Incident(), texts, kind, languageValue, NoticePhase.Initial, null)));
 
         var fields = ex.Errors.Select(e => e.Field).ToList();
         Assert.Contains("Organisation:Dpo:Email", fields);
@@ -65,7 +67,7 @@ public sealed class NoticeTemplateTests
     public void Without_facts_the_notice_names_them()
     {
         var state = Incident() with { Facts = null, Assessment = null };
-        var ex = Assert.Throws<DomainValidationException>(() => Composer().Render(new NoticeRequest(state, AllTexts(), NoticeKinds.Authority, "en", NoticePhases.Initial, null)));
+        var ex = Assert.Throws<DomainValidationException>(() => Composer().Render(new NoticeRequest(state, AllTexts(), NoticeKind.Authority, NoticeLanguage.En, NoticePhase.Initial, null)));
         Assert.Contains("facts.dataCategories", ex.Errors.Select(e => e.Field));
     }
 
@@ -75,8 +77,8 @@ public sealed class NoticeTemplateTests
         var texts = AllTexts();
         texts["en"] = texts["en"] with { Advice = null };
         var composer = Composer();
-        _ = composer.Render(new NoticeRequest(Incident(), texts, NoticeKinds.Authority, "en", NoticePhases.Initial, null));
-        var ex = Assert.Throws<DomainValidationException>(() => composer.Render(new NoticeRequest(Incident(), texts, NoticeKinds.DataSubjects, "en", NoticePhases.Initial, null)));
+        _ = composer.Render(new NoticeRequest(Incident(), texts, NoticeKind.Authority, NoticeLanguage.En, NoticePhase.Initial, null));
+        var ex = Assert.Throws<DomainValidationException>(() => composer.Render(new NoticeRequest(Incident(), texts, NoticeKind.DataSubjects, NoticeLanguage.En, NoticePhase.Initial, null)));
         Assert.Equal("noticeContent.en.advice", Assert.Single(ex.Errors).Field);
     }
 
@@ -88,7 +90,7 @@ public sealed class NoticeTemplateTests
     public void The_authority_notice_holds_every_Art_33_3_item(string language)
     {
         var lexicon = NoticeLexicon.For(language);
-        var text = Composer().Render(new NoticeRequest(Incident(), AllTexts(), NoticeKinds.Authority, language, NoticePhases.Initial, null)).Text;
+        var text = Composer().Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.Authority, Enum.Parse<NoticeLanguage>(language, ignoreCase: true), NoticePhase.Initial, null)).Text;
 
         // (a) nature, categories and approximate numbers of data subjects and records
         Assert.Contains($"[{language}] An unencrypted laptop", text);
@@ -115,8 +117,8 @@ public sealed class NoticeTemplateTests
     public void Reasons_for_delay_appear_only_when_given()
     {
         var composer = Composer();
-        var without = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKinds.Authority, "en", NoticePhases.Initial, null)).Text;
-        var with = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKinds.Authority, "en", NoticePhases.Initial, "The forensic report arrived late.")).Text;
+        var without = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.Authority, NoticeLanguage.En, NoticePhase.Initial, null)).Text;
+        var with = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.Authority, NoticeLanguage.En, NoticePhase.Initial, "The forensic report arrived late.")).Text;
         Assert.DoesNotContain("Reasons for the delay", without);
         Assert.Contains("Reasons for the delay (Art 33(1))", with);
         Assert.Contains("The forensic report arrived late.", with);
@@ -128,9 +130,9 @@ public sealed class NoticeTemplateTests
     {
         var state = Incident(Facts(records: null));
         var composer = Composer();
-        var initial = composer.Render(new NoticeRequest(state, AllTexts(), NoticeKinds.Authority, "en", NoticePhases.Initial, null)).Text;
+        var initial = composer.Render(new NoticeRequest(state, AllTexts(), NoticeKind.Authority, NoticeLanguage.En, NoticePhase.Initial, null)).Text;
         Assert.Contains("records concerned: not yet known", initial);
-        var ex = Assert.Throws<DomainValidationException>(() => composer.Render(new NoticeRequest(state, AllTexts(), NoticeKinds.Authority, "en", NoticePhases.Final, null)));
+        var ex = Assert.Throws<DomainValidationException>(() => composer.Render(new NoticeRequest(state, AllTexts(), NoticeKind.Authority, NoticeLanguage.En, NoticePhase.Final, null)));
         Assert.Equal("facts.records", Assert.Single(ex.Errors).Field);
     }
 
@@ -141,7 +143,7 @@ public sealed class NoticeTemplateTests
         texts["en"] = texts["en"] with { Summary = "<script>alert('x')</script> & more\nsecond line" };
         var organisation = Org();
         organisation.Name = "Acme <b>Bold</b>";
-        var notice = Composer(organisation).Render(new NoticeRequest(Incident(), texts, NoticeKinds.DataSubjects, "en", NoticePhases.Initial, null));
+        var notice = Composer(organisation).Render(new NoticeRequest(Incident(), texts, NoticeKind.DataSubjects, NoticeLanguage.En, NoticePhase.Initial, null));
 
         Assert.DoesNotContain("<script>", notice.Html);
         Assert.DoesNotContain("<b>Bold</b>", notice.Html);
@@ -154,11 +156,11 @@ public sealed class NoticeTemplateTests
     public void Rendering_is_deterministic_and_the_hash_tracks_the_content()
     {
         var composer = Composer();
-        var a = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKinds.DataSubjects, "nl", NoticePhases.Initial, null));
-        var b = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKinds.DataSubjects, "nl", NoticePhases.Initial, null));
+        var a = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.DataSubjects, NoticeLanguage.Nl, NoticePhase.Initial, null));
+        var b = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.DataSubjects, NoticeLanguage.Nl, NoticePhase.Initial, null));
         var texts = AllTexts();
         texts["nl"] = texts["nl"] with { Measures = "Iets anders." };
-        var c = composer.Render(new NoticeRequest(Incident(), texts, NoticeKinds.DataSubjects, "nl", NoticePhases.Initial, null));
+        var c = composer.Render(new NoticeRequest(Incident(), texts, NoticeKind.DataSubjects, NoticeLanguage.Nl, NoticePhase.Initial, null));
         Assert.Equal(a, b);
         Assert.NotEqual(a.BodySha256, c.BodySha256);
     }
@@ -167,8 +169,8 @@ public sealed class NoticeTemplateTests
     public void A_follow_up_says_it_updates_the_earlier_message()
     {
         var composer = Composer();
-        var initial = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKinds.DataSubjects, "de", NoticePhases.Initial, null)).Text;
-        var followUp = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKinds.DataSubjects, "de", NoticePhases.FollowUp, null)).Text;
+        var initial = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.DataSubjects, NoticeLanguage.De, NoticePhase.Initial, null)).Text;
+        var followUp = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.DataSubjects, NoticeLanguage.De, NoticePhase.FollowUp, null)).Text;
         Assert.DoesNotContain("ergänzt unsere frühere Nachricht", initial);
         Assert.Contains("ergänzt unsere frühere Nachricht", followUp);
     }

@@ -1,3 +1,4 @@
+using BreachNotify.Application.Notices;
 using BreachNotify.Application.Notices.Authorities;
 
 namespace BreachNotify.Application.Tests.Notices;
@@ -46,7 +47,7 @@ public sealed class SupervisoryAuthorityRegistryTests
     [InlineData("IE", "en")]
     [InlineData("PL", "en")]
     public void The_notice_language_is_the_first_of_the_authority_languages_we_have(string country, string language)
-        => Assert.Equal(language, SupervisoryAuthorityRegistry.Default.Find(country)!.NoticeLanguage);
+        => Assert.Equal(language, SupervisoryAuthorityRegistry.Default.Find(country)!.NoticeLanguage.ToWire());
 
     [Fact]
     public void Every_entry_is_complete()

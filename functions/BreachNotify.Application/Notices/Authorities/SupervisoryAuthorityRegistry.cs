@@ -17,7 +17,8 @@ public sealed record SupervisoryAuthority(
     bool Confirmed)
 {
     /// <summary>The first of the authority's languages we have notice templates for, else English.</summary>
-    public string NoticeLanguage => Languages.FirstOrDefault(NoticeLanguages.IsKnown) ?? NoticeLanguages.English;
+    public NoticeLanguage NoticeLanguage
+        => Languages.Select(l => NoticeVocabulary.TryParseLanguage(l, out var language) ? language : (NoticeLanguage?)null).FirstOrDefault(l => l is not null) ?? NoticeLanguage.En;
 }
 
 /// <summary>EU/EEA authorities plus the UK's ICO and Switzerland's FDPIC, from the embedded data file.</summary>

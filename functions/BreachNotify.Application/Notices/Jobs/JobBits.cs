@@ -1,13 +1,9 @@
 using System.Numerics;
-using BreachNotify.Application.Storage;
-
 namespace BreachNotify.Application.Notices.Jobs;
 
 /// <summary>A bit per job ordinal, stored as a binary property (64 KiB holds 524,288 jobs).</summary>
 internal static class JobBits
 {
-    public static byte[] Read(TableEntity row, string name) => row.GetBinary(name) ?? [];
-
     public static bool Get(byte[] bits, int ordinal) => ordinal / 8 < bits.Length && (bits[ordinal / 8] & (1 << (ordinal % 8))) != 0;
 
     public static byte[] Set(byte[] bits, int ordinal)
@@ -18,5 +14,5 @@ internal static class JobBits
         return copy;
     }
 
-    public static int Count(TableEntity row, string name) => Read(row, name).Sum(b => BitOperations.PopCount(b));
+    public static int Count(byte[] bits) => bits.Sum(b => BitOperations.PopCount(b));
 }

@@ -7,15 +7,17 @@ namespace BreachNotify.Application.Notices.Jobs;
 /// Table layout of notifications and notice jobs.
 /// <list type="bullet">
 /// <item><c>Notifications</c>, partition = incident id: <c>n|{notificationId}</c> the notification, <c>r|{notificationId}|{language}</c>
-/// the rendered notice (what is sent), <c>j|{notificationId}|{jobId}</c> one index row per job.</item>
+/// the rendered notice (what is sent), <c>j|{notificationId}|{jobId}</c> one index row per job, <c>s|{sha256(reference)}</c> an
+/// authority portal submission.</item>
 /// <item><c>NoticeJobs</c>, partition = job id: <c>job</c> the job (status, lease, proof of sending, delivery counters),
 /// <c>recipients</c> the recipients' keys (32-byte SHA-256 each) or the configured address, <c>d|{hash}</c> a recipient's
 /// delivery status and <c>e|{hash}</c> a delivery event already applied; all in one partition so an event, the status it
 /// changes and the counters move in one transaction.</item>
 /// <item><c>NoticeJobs</c>, partition <c>pending</c>: jobs not yet sent or failed, for the sweep (never a scan).</item>
 /// </list>
+/// Only the repositories (<see cref="NotificationRepository"/>, <see cref="NoticeJobRepository"/>) read and write these rows.
 /// </summary>
-public static class NoticeTables
+internal static class NoticeTables
 {
     public const string Notifications = "Notifications";
     public const string Jobs = "NoticeJobs";
@@ -28,6 +30,7 @@ public static class NoticeTables
     public static string JobIndexPrefix(string notificationId) => "j|" + notificationId + "|";
     public static string DeliveryRow(string recipientHash) => "d|" + recipientHash;
     public static string EventRow(string eventHash) => "e|" + eventHash;
+    public static string SubmissionRow(string referenceHash) => "s|" + referenceHash;
 
     public const string NotificationPrefix = "n|";
 
@@ -48,21 +51,4 @@ public static class NoticeTables
         for (var i = 0; entity.GetBinary(name + i) is { } chunk; i++) ms.Write(chunk);
         return Encoding.UTF8.GetString(ms.ToArray());
     }
-}
-
-/// <summary>Job states: queued → sending (leased) → sent | failed.</summary>
-public static class JobStatus
-{
-    public const string Queued = "queued";
-    public const string Sending = "sending";
-    public const string Sent = "sent";
-    public const string Failed = "failed";
-}
-
-/// <summary>Notification states: creating (jobs being written) → queued → completed (every job sent or failed).</summary>
-public static class NotificationStatus
-{
-    public const string Creating = "creating";
-    public const string Queued = "queued";
-    public const string Completed = "completed";
 }

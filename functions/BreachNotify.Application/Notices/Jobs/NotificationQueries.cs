@@ -1,6 +1,4 @@
-using System.Text.Json;
 using BreachNotify.Application.Incidents;
-using BreachNotify.Application.Storage;
 using Microsoft.Extensions.Options;
 
 namespace BreachNotify.Application.Notices.Jobs;
@@ -25,17 +23,14 @@ public sealed record NotificationView(
     IReadOnlyDictionary<string, int> JobsByStatus, RecipientStatusCounts RecipientsByStatus, IReadOnlyList<JobView> Jobs);
 
 /// <summary>Reads notifications with job and per-recipient delivery counts (one point read per job, several at a time).</summary>
-public sealed class NotificationQueries(ITableStore store, IncidentRepository incidents, IOptions<NoticeOptions> options)
+public sealed class NotificationQueries(NotificationRepository notifications, NoticeJobRepository jobs, IncidentRepository incidents, IOptions<NoticeOptions> options)
 {
     public async Task<IReadOnlyList<NotificationView>> ListAsync(string incidentId, CancellationToken cancellationToken = default)
     {
         _ = await incidents.GetAsync(incidentId, cancellationToken); // 404 for an unknown incident
-        var rows = new List<TableEntity>();
-        await foreach (var e in store.QueryAllAsync(NoticeTables.Notifications, TableQuery.WithPrefix(incidentId, NoticeTables.NotificationPrefix), cancellationToken))
-            rows.Add(e);
         var result = new List<NotificationView>();
-        foreach (var row in rows.OrderBy(r => r.GetDateTimeOffset("CreatedAt")))
-            result.Add(await ViewAsync(incidentId, row, cancellationToken));
+        foreach (var n in await notifications.ListAsync(incidentId, cancellationToken))
+            result.Add(await ViewAsync(n, cancellationToken));
         return result;
     }
 
@@ -43,48 +38,42 @@ public sealed class NotificationQueries(ITableStore store, IncidentRepository in
     public async Task<RecipientStatusCounts> RecipientNoticeCountsAsync(string incidentId, CancellationToken cancellationToken = default)
     {
         var total = RecipientStatusCounts.Zero;
-        foreach (var n in await ListAsync(incidentId, cancellationToken))
-            if (NoticeKinds.RecipientKindFor(n.Kind) is not null) total += n.RecipientsByStatus;
+        foreach (var n in await notifications.ListAsync(incidentId, cancellationToken))
+            if (n.RecipientKind is not null) total += (await ViewAsync(n, cancellationToken)).RecipientsByStatus;
         return total;
     }
 
-    private async Task<NotificationView> ViewAsync(string incidentId, TableEntity row, CancellationToken cancellationToken)
+    private async Task<NotificationView> ViewAsync(NotificationRecord n, CancellationToken cancellationToken)
     {
-        var notificationId = row.RowKey[NoticeTables.NotificationPrefix.Length..];
-        var index = new List<TableEntity>();
-        await foreach (var e in store.QueryAllAsync(NoticeTables.Notifications, TableQuery.WithPrefix(incidentId, NoticeTables.JobIndexPrefix(notificationId)), cancellationToken))
-            index.Add(e);
-        var jobs = new JobView?[index.Count];
+        var index = await notifications.ListJobIndexAsync(n.IncidentId, n.NotificationId, cancellationToken);
+        var found = new JobView?[index.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, index.Count), new ParallelOptions { MaxDegreeOfParallelism = options.Value.ReadParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            var job = await store.GetAsync(NoticeTables.Jobs, index[i].GetString("JobId")!, NoticeTables.JobRow, ct);
-            jobs[i] = job is null ? null : ToView(job);
+            var job = await jobs.FindAsync(index[i].JobId, ct);
+            found[i] = job is null ? null : ToView(job);
         });
-        var views = jobs.Where(j => j is not null).Select(j => j!).OrderBy(j => j.JobId, StringComparer.Ordinal).ToList();
+        var views = found.Where(j => j is not null).Select(j => j!).OrderBy(j => j.JobId, StringComparer.Ordinal).ToList();
         return new NotificationView(
-            notificationId, row.GetString("Kind")!, row.GetString("Phase")!, row.GetString("Status")!, row.GetDateTimeOffset("CreatedAt")!.Value,
-            row.GetString("CreatedBy")!, row.GetBoolean("Override") ?? false, row.GetString("ReasonsForDelay"), row.GetDateTimeOffset("CompletedAt"),
-            row.GetInt64("Recipients") ?? views.Sum(j => (long)j.Recipients),
-            row.GetString("Languages") is { } l ? JsonSerializer.Deserialize<Dictionary<string, long>>(l)! : views.GroupBy(j => j.Language).ToDictionary(g => g.Key, g => g.Sum(j => (long)j.Recipients)),
-            row.GetString("TemplateVersions") is { } t ? JsonSerializer.Deserialize<List<string>>(t)! : views.Select(j => j.TemplateVersion).Distinct().ToList(),
-            new[] { JobStatus.Queued, JobStatus.Sending, JobStatus.Sent, JobStatus.Failed }.ToDictionary(s => s, s => views.Count(j => j.Status == s)),
+            n.NotificationId, n.Kind.ToWire(), n.Phase.ToWire(), NotificationRepository.Wire(n.Status), n.CreatedAt,
+            n.CreatedBy, n.Override, n.ReasonsForDelay, n.CompletedAt,
+            n.Recipients ?? views.Sum(j => (long)j.Recipients),
+            n.Languages?.ToDictionary(l => l.Key.ToWire(), l => l.Value) ?? views.GroupBy(j => j.Language).ToDictionary(g => g.Key, g => g.Sum(j => (long)j.Recipients)),
+            n.TemplateVersions ?? views.Select(j => j.TemplateVersion).Distinct().ToList(),
+            Enum.GetValues<JobStatus>().ToDictionary(NoticeJobRepository.Wire, s => views.Count(j => j.Status == NoticeJobRepository.Wire(s))),
             views.Aggregate(RecipientStatusCounts.Zero, (a, j) => a + j.RecipientStatus),
             views);
     }
 
-    public static JobView ToView(TableEntity job)
+    public static JobView ToView(NoticeJob job)
     {
-        var status = job.GetString("Status")!;
-        var n = job.GetInt32("RecipientCount") ?? 0;
-        long delivered = job.GetInt64("Delivered") ?? 0, bounced = job.GetInt64("Bounced") ?? 0, failed = job.GetInt64("Failed") ?? 0;
-        var counts = status switch
+        var n = job.RecipientCount;
+        var counts = job.Status switch
         {
-            JobStatus.Sent => new RecipientStatusCounts(0, n - delivered - bounced - failed, delivered, bounced, failed),
+            JobStatus.Sent => new RecipientStatusCounts(0, n - job.Delivered - job.Bounced - job.Failed, job.Delivered, job.Bounced, job.Failed),
             JobStatus.Failed => new RecipientStatusCounts(0, 0, 0, 0, n),
             _ => new RecipientStatusCounts(n, 0, 0, 0, 0),
         };
-        return new JobView(job.PartitionKey, job.GetString("Language")!, job.GetString("TemplateVersion")!, status, n, job.GetInt32("Attempts") ?? 0,
-            job.GetDateTimeOffset("SentAt"), job.GetString("ProviderMessageId"), job.GetString("BodySha256"), job.GetString("Error"), counts,
-            job.GetInt64("SpamReports") ?? 0, job.GetInt64("Deferred") ?? 0);
+        return new JobView(job.JobId, job.Language.ToWire(), job.TemplateVersion, NoticeJobRepository.Wire(job.Status), n, job.Attempts,
+            job.SentAt, job.ProviderMessageId, job.BodySha256, job.Error, counts, job.SpamReports, job.Deferred);
     }
 }

@@ -15,7 +15,7 @@ public sealed record RecipientInput(
     string? Problem = null);
 
 /// <summary>A validated recipient.</summary>
-public sealed record Recipient(string Email, string? Name, string Language, string? Country, string Kind, string? ExternalId);
+public sealed record Recipient(string Email, string? Name, NoticeLanguage Language, string? Country, RecipientKind Kind, string? ExternalId);
 
 /// <summary>The upload cannot be read at all (bad header, not a JSON array, syntax error): names the field at fault.</summary>
 public sealed class RecipientUploadException : Exception
@@ -31,4 +31,5 @@ public sealed class RecipientUploadException : Exception
 public sealed record RejectedRow(long Position, string Reason);
 
 /// <param name="Rejected">The first <see cref="RecipientImporter.MaxListedRejections"/> rejections.</param>
-public sealed record ImportResult(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRow> Rejected);
+/// <param name="Erased">Addresses stored before whose personal data was erased since: not stored again.</param>
+public sealed record ImportResult(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRow> Rejected, long Erased = 0);

@@ -19,7 +19,7 @@ public sealed record DeliveryEventsResult(int Received, int Applied, int Duplica
 /// blocked) and <c>failed</c> (dropped) are outcomes, the latest by event time wins; <c>deferred</c> and
 /// <c>spamreport</c> are counted; engagement events (open, click, …) are ignored on purpose.
 /// </summary>
-public sealed partial class DeliveryEventService(ITableStore store, TimeProvider time, ILogger<DeliveryEventService> logger)
+public sealed partial class DeliveryEventService(NoticeJobRepository jobs, TimeProvider time, ILogger<DeliveryEventService> logger)
 {
     public const string Delivered = "delivered";
     public const string Bounced = "bounced";
@@ -55,50 +55,28 @@ public sealed partial class DeliveryEventService(ITableStore store, TimeProvider
         if (e.Event != "processed" && outcome is null && counted is null) return null;
         if (string.IsNullOrEmpty(e.JobId) || !IncidentRepository.IsValidId(e.JobId) || string.IsNullOrWhiteSpace(e.Email)) return null;
         var recipient = RecipientKeys.RowKey(RecipientKeys.Hash(e.Email));
-        var eventRow = new TableEntity(e.JobId, NoticeTables.EventRow(Ids.Sha256Hex(e.EventId)))
-        {
-            ["Event"] = e.Event, ["At"] = e.Timestamp, ["Recipient"] = recipient, ["ReceivedAt"] = time.GetUtcNow(),
-        };
+        var record = new DeliveryEventRecord(e.JobId, Ids.Sha256Hex(e.EventId), e.Event, e.Timestamp, recipient, time.GetUtcNow());
 
         for (var attempt = 1; ; attempt++)
         {
-            var job = await store.GetAsync(NoticeTables.Jobs, e.JobId, NoticeTables.JobRow, cancellationToken);
+            var job = await jobs.FindAsync(e.JobId, cancellationToken);
             if (job is null) return null;
-            var ops = new List<TableOperation> { TableOperation.Add(eventRow) };
-            var delivery = await store.GetAsync(NoticeTables.Jobs, e.JobId, NoticeTables.DeliveryRow(recipient), cancellationToken);
-            var current = delivery?.GetString("Status");
-            var currentAt = delivery?.GetDateTimeOffset("StatusAt");
-            var jobChanged = false;
+            var delivery = await jobs.FindDeliveryAsync(e.JobId, recipient, cancellationToken);
+            var current = delivery?.Status;
+            var currentAt = delivery?.StatusAt;
+            var changedJob = job;
+            RecipientDelivery? changedDelivery = null;
             if (outcome is not null && (current is null || current == "sent" || currentAt is null || e.Timestamp > currentAt))
             {
-                if (current != outcome)
-                {
-                    if (CounterOf(current) is { } old) job[old] = Math.Max(0, (job.GetInt64(old) ?? 0) - 1);
-                    job[CounterOf(outcome)!] = (job.GetInt64(CounterOf(outcome)!) ?? 0) + 1;
-                    jobChanged = true;
-                }
-                var row = delivery ?? new TableEntity(e.JobId, NoticeTables.DeliveryRow(recipient));
-                row["Status"] = outcome;
-                row["StatusAt"] = e.Timestamp;
-                row["Event"] = e.Event;
-                if (e.BounceType is not null) row["BounceType"] = e.BounceType;
-                if (e.Reason is not null) row["Reason"] = e.Reason.Length > 500 ? e.Reason[..500] : e.Reason; // SMTP text: stored as evidence, never logged
-                ops.Add(delivery is null ? TableOperation.Add(row) : TableOperation.Update(row, delivery.ETag!));
+                if (current != outcome) changedJob = Count(Count(changedJob, current, -1), outcome, +1);
+                changedDelivery = new RecipientDelivery(outcome, e.Timestamp, e.Event, e.BounceType ?? delivery?.BounceType,
+                    e.Reason is null ? delivery?.Reason : Evidence(e.Reason)) { ETag = delivery?.ETag };
             }
-            if (counted is not null)
-            {
-                job[counted] = (job.GetInt64(counted) ?? 0) + 1;
-                jobChanged = true;
-            }
-            if (jobChanged) ops.Add(TableOperation.Update(job, job.ETag!));
+            if (counted == "Deferred") changedJob = changedJob with { Deferred = changedJob.Deferred + 1 };
+            if (counted == "SpamReports") changedJob = changedJob with { SpamReports = changedJob.SpamReports + 1 };
             try
             {
-                await store.SubmitTransactionAsync(NoticeTables.Jobs, ops, cancellationToken);
-                return true;
-            }
-            catch (TableTransactionFailedException ex) when (ex.FailedOperationIndex == 0 && ex.InnerException is EntityAlreadyExistsException)
-            {
-                return false; // this event was applied before
+                return await jobs.RecordDeliveryEventAsync(record, changedDelivery, delivery is not null, ReferenceEquals(changedJob, job) ? null : changedJob, cancellationToken);
             }
             catch (TableTransactionFailedException) when (attempt < 10)
             {
@@ -107,12 +85,26 @@ public sealed partial class DeliveryEventService(ITableStore store, TimeProvider
         }
     }
 
-    private static string? CounterOf(string? status) => status switch
+    /// <summary>
+    /// The provider's SMTP reason as stored evidence: at most 500 characters, with any e-mail address in it replaced (a
+    /// receiving server often quotes the address it refused), so a delivery row holds no address to erase. Never logged.
+    /// </summary>
+    public static string Evidence(string reason)
     {
-        Delivered => "Delivered",
-        Bounced => "Bounced",
-        Failed => "Failed",
-        _ => null,
+        var text = AddressInText().Replace(reason, "(address)");
+        return text.Length > 500 ? text[..500] : text;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[^\s<>()\[\]""',;:]+@[^\s<>()\[\]""',;:]+")]
+    private static partial System.Text.RegularExpressions.Regex AddressInText();
+
+    /// <summary>Moves a job's delivery counter of <paramref name="status"/> by <paramref name="delta"/> (never below zero).</summary>
+    private static NoticeJob Count(NoticeJob job, string? status, int delta) => status switch
+    {
+        Delivered => job with { Delivered = Math.Max(0, job.Delivered + delta) },
+        Bounced => job with { Bounced = Math.Max(0, job.Bounced + delta) },
+        Failed => job with { Failed = Math.Max(0, job.Failed + delta) },
+        _ => job,
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery events: {Received} received, {Applied} applied, {Duplicates} duplicates, {Ignored} ignored")]

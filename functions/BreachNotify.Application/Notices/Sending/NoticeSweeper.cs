@@ -20,7 +20,7 @@ public sealed record SweepResult(int Pending, int Requeued, int Exhausted, int C
 /// is reported as exhausted, marked failed and recorded on the incident.
 /// </summary>
 public sealed partial class NoticeSweeper(
-    ITableStore store,
+    NoticeJobRepository jobs,
     INoticeQueue queue,
     IncidentService incidents,
     NotificationService notifications,
@@ -33,54 +33,45 @@ public sealed partial class NoticeSweeper(
     {
         var o = options.Value;
         int pending = 0, requeued = 0, exhausted = 0, cleaned = 0;
-        var pendingRows = new List<TableEntity>();
-        await foreach (var row in store.QueryAllAsync(NoticeTables.Jobs, new TableQuery(NoticeTables.PendingPartition), cancellationToken)) pendingRows.Add(row);
-        foreach (var row in pendingRows)
+        foreach (var row in await jobs.ListPendingAsync(cancellationToken))
         {
             pending++;
-            var jobId = row.RowKey;
-            var job = await store.GetAsync(NoticeTables.Jobs, jobId, NoticeTables.JobRow, cancellationToken);
+            var jobId = row.JobId;
+            var job = await jobs.FindAsync(jobId, cancellationToken);
             if (job is null) continue; // its notification is still being written
-            var status = job.GetString("Status");
-            if (status is JobStatus.Sent or JobStatus.Failed)
+            if (job.IsDone)
             {
-                await store.DeleteAsync(NoticeTables.Jobs, NoticeTables.PendingPartition, jobId, null, cancellationToken);
+                await jobs.RemovePendingAsync(jobId, cancellationToken);
                 cleaned++;
                 continue;
             }
             var now = time.GetUtcNow();
-            var staleSince = job.GetDateTimeOffset("LastEnqueuedAt") ?? job.GetDateTimeOffset("CreatedAt") ?? now;
-            var leased = status == JobStatus.Sending && job.GetDateTimeOffset("LeaseUntil") is { } until && until > now;
+            var staleSince = job.LastEnqueuedAt ?? job.CreatedAt;
+            var leased = job.Status == JobStatus.Sending && job.LeaseUntil is { } until && until > now;
             if (leased || now - staleSince < o.RequeueAfter) continue;
 
-            var enqueues = job.GetInt32("Enqueues") ?? 1;
-            var incidentId = job.GetString("IncidentId")!;
-            var notificationId = job.GetString("NotificationId")!;
+            var enqueues = job.Enqueues;
+            var status = NoticeJobRepository.Wire(job.Status);
             if (enqueues >= o.MaxEnqueues)
             {
-                var error = string.Create(CultureInfo.InvariantCulture, $"Retries exhausted: enqueued {enqueues} times, {job.GetInt32("Attempts") ?? 0} send attempts; last error: {job.GetString("LastError") ?? "none recorded"}");
-                job["Status"] = JobStatus.Failed;
-                job["LeaseUntil"] = null;
-                job["Error"] = error.Length > 500 ? error[..500] : error;
-                job["FailedAt"] = now;
-                try { await store.UpdateAsync(NoticeTables.Jobs, job, job.ETag!, cancellationToken); }
+                var error = string.Create(CultureInfo.InvariantCulture, $"Retries exhausted: enqueued {enqueues} times, {job.Attempts} send attempts; last error: {job.LastError ?? "none recorded"}");
+                try { job = await jobs.UpdateAsync(job with { Status = JobStatus.Failed, LeaseUntil = null, Error = error.Length > 500 ? error[..500] : error, FailedAt = now }, cancellationToken); }
                 catch (ConcurrencyConflictException) { continue; } // a delivery is working on it right now
-                await store.DeleteAsync(NoticeTables.Jobs, NoticeTables.PendingPartition, jobId, null, cancellationToken);
-                await incidents.ChangeAsync(incidentId, null, (incident, at) => incident.Record("notice-failed",
-                    [new FieldChange("job." + jobId, status, JobStatus.Failed)], job.GetString("Error"),
-                    StoredJson.Serialize(new { notificationId, jobId, exhausted = true, enqueues, attempts = job.GetInt32("Attempts") }), Actor.System, at), cancellationToken);
-                await notifications.JobFinishedAsync(incidentId, notificationId, job.GetInt32("Ordinal") ?? 0, sent: false, cancellationToken);
-                telemetry.NoticeJob(Telemetry.BreachNotifyTelemetry.NoticeOutcome.Failed, job.GetInt32("RecipientCount") ?? 0);
-                LogExhausted(jobId, enqueues, job.GetInt32("Attempts") ?? 0);
+                await jobs.RemovePendingAsync(jobId, cancellationToken);
+                var failed = job;
+                await incidents.ChangeAsync(job.IncidentId, null, (incident, at) => incident.Record("notice-failed",
+                    [new FieldChange("job." + jobId, status, "failed")], failed.Error,
+                    StoredJson.Serialize(new { notificationId = failed.NotificationId, jobId, exhausted = true, enqueues, attempts = failed.Attempts }), Actor.System, at), cancellationToken);
+                await notifications.JobFinishedAsync(job.IncidentId, job.NotificationId, job.Ordinal, sent: false, cancellationToken);
+                telemetry.NoticeJob(Telemetry.BreachNotifyTelemetry.NoticeOutcome.Failed, job.RecipientCount);
+                LogExhausted(jobId, enqueues, job.Attempts);
                 exhausted++;
                 continue;
             }
-            job["Enqueues"] = enqueues + 1;
-            job["LastEnqueuedAt"] = now;
-            try { await store.UpdateAsync(NoticeTables.Jobs, job, job.ETag!, cancellationToken); }
+            try { job = await jobs.UpdateAsync(job with { Enqueues = enqueues + 1, LastEnqueuedAt = now }, cancellationToken); }
             catch (ConcurrencyConflictException) { continue; }
             // If this enqueue is lost too, the next sweep after RequeueAfter tries again.
-            await queue.EnqueueAsync([new QueueMessage(jobId + ".r" + enqueues.ToString(CultureInfo.InvariantCulture), new NoticeJobMessage(jobId, incidentId, notificationId).ToJson())], cancellationToken);
+            await queue.EnqueueAsync([new QueueMessage(jobId + ".r" + enqueues.ToString(CultureInfo.InvariantCulture), new NoticeJobMessage(jobId, job.IncidentId, job.NotificationId).ToJson())], cancellationToken);
             LogRequeued(jobId, enqueues + 1);
             requeued++;
         }

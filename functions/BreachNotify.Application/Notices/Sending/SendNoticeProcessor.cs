@@ -1,7 +1,6 @@
 using BreachNotify.Application.Organisation;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json;
 using BreachNotify.Application.Common;
 using BreachNotify.Application.Email;
 using BreachNotify.Application.Incidents;
@@ -47,10 +46,12 @@ public sealed record SendResult(SendOutcome Outcome, string Log, int Recipients 
 /// runs out the job is sent again (at least once; see docs/notices.md).
 /// </summary>
 public sealed partial class SendNoticeProcessor(
-    ITableStore store,
+    NoticeJobRepository jobs,
+    NotificationRepository notifications,
+    RecipientRepository recipients,
     IEmailSender sender,
     IncidentService incidents,
-    NotificationService notifications,
+    NotificationService notificationService,
     IOptions<NoticeOptions> options,
     IOptions<OrganisationOptions> organisation,
     IOptions<EmailOptions> email,
@@ -77,23 +78,19 @@ public sealed partial class SendNoticeProcessor(
     private async Task<SendResult> ProcessJobAsync(NoticeJobMessage message, CancellationToken cancellationToken)
     {
         var jobId = message.JobId;
-        TableEntity? job = null;
+        NoticeJob? job;
         for (var attempt = 1; ; attempt++)
         {
-            job = IncidentRepository.IsValidId(jobId) ? await store.GetAsync(NoticeTables.Jobs, jobId, NoticeTables.JobRow, cancellationToken) : null;
+            job = IncidentRepository.IsValidId(jobId) ? await jobs.FindAsync(jobId, cancellationToken) : null;
             if (job is null) { LogInvalid("unknown job"); return new SendResult(SendOutcome.Invalid, $"Job {jobId} does not exist: acknowledged."); }
-            var status = job.GetString("Status");
-            if (status is JobStatus.Sent or JobStatus.Failed) { LogAlreadyDone(jobId, status); return new SendResult(SendOutcome.AlreadyDone, $"Job {jobId} is already {status}: acknowledged without sending."); }
+            var status = NoticeJobRepository.Wire(job.Status);
+            if (job.IsDone) { LogAlreadyDone(jobId, status); return new SendResult(SendOutcome.AlreadyDone, $"Job {jobId} is already {status}: acknowledged without sending."); }
             var now = time.GetUtcNow();
-            if (status == JobStatus.Sending && job.GetDateTimeOffset("LeaseUntil") is { } until && until > now)
+            if (job.Status == JobStatus.Sending && job.LeaseUntil is { } until && until > now)
                 return new SendResult(SendOutcome.Busy, $"Job {jobId} is being sent by another delivery until {Incident.Format(until)}; retry.");
-            job["Status"] = JobStatus.Sending;
-            job["LeaseUntil"] = now + options.Value.SendLease;
-            job["Attempts"] = (job.GetInt32("Attempts") ?? 0) + 1;
-            job["LastAttemptAt"] = now;
             try
             {
-                job.ETag = await store.UpdateAsync(NoticeTables.Jobs, job, job.ETag!, cancellationToken);
+                job = await jobs.UpdateAsync(job with { Status = JobStatus.Sending, LeaseUntil = now + options.Value.SendLease, Attempts = job.Attempts + 1, LastAttemptAt = now }, cancellationToken);
                 break;
             }
             catch (ConcurrencyConflictException) when (attempt < 3)
@@ -106,24 +103,20 @@ public sealed partial class SendNoticeProcessor(
             }
         }
 
-        var incidentId = job.GetString("IncidentId")!;
-        var notificationId = job.GetString("NotificationId")!;
-        var language = job.GetString("Language")!;
-        var kind = job.GetString("Kind")!;
-        var notice = await RenderedAsync(incidentId, notificationId, language, cancellationToken);
-        var recipients = await RecipientsAsync(incidentId, jobId, language, cancellationToken);
-        if (recipients.Count == 0)
-            return await FinishAsync(job, incidentId, notificationId, sent: false, null, "No recipient of this job exists any more.", null, notice, 0, cancellationToken);
+        var notice = await RenderedAsync(job.IncidentId, job.NotificationId, job.Language, cancellationToken);
+        var to = await RecipientsAsync(job, cancellationToken);
+        if (to.Count == 0)
+            return await FinishAsync(job, sent: false, null, "No recipient of this job has an address any more (removed or erased).", null, notice, 0, cancellationToken);
 
         var org = organisation.Value;
         var mail = new EmailMessage(
             jobId,
             email.Value.FromAddress,
-            notice.Subject, notice.Text, notice.Html, recipients,
+            notice.Subject, notice.Text, notice.Html, to,
             string.IsNullOrWhiteSpace(org.Dpo.Email) ? null : new EmailAddress(org.Dpo.Email, org.Dpo.Name),
-            new Dictionary<string, string> { ["incidentId"] = incidentId, ["notificationId"] = notificationId, ["jobId"] = jobId },
-            ["breachnotify", "notice-" + kind],
-            language);
+            new Dictionary<string, string> { ["incidentId"] = job.IncidentId, ["notificationId"] = job.NotificationId, ["jobId"] = jobId },
+            ["breachnotify", "notice-" + job.Kind.ToWire()],
+            job.Language.ToWire());
 
         EmailSendResult result;
         try
@@ -133,11 +126,7 @@ public sealed partial class SendNoticeProcessor(
         catch (EmailTransientException ex)
         {
             // Give the lease back so the next delivery can send at once.
-            job["Status"] = JobStatus.Queued;
-            job["LeaseUntil"] = null;
-            job["LastError"] = Trim(ex.Message);
-            job["LastErrorStatus"] = ex.StatusCode ?? 0;
-            try { await store.UpdateAsync(NoticeTables.Jobs, job, job.ETag!, CancellationToken.None); }
+            try { await jobs.UpdateAsync(job with { Status = JobStatus.Queued, LeaseUntil = null, LastError = Trim(ex.Message), LastErrorStatus = ex.StatusCode ?? 0 }, CancellationToken.None); }
             catch (StorageException) { /* the lease runs out by itself */ }
             LogTransient(jobId, "email", ex.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "network");
             return new SendResult(SendOutcome.Transient, $"Job {jobId}: transient e-mail failure ({ex.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "network"}); retry.");
@@ -145,126 +134,71 @@ public sealed partial class SendNoticeProcessor(
         catch (EmailPermanentException ex)
         {
             LogPermanent(jobId, ex.StatusCode);
-            return await FinishAsync(job, incidentId, notificationId, sent: false, null, Trim(ex.Message), ex.StatusCode, notice, recipients.Count, cancellationToken);
+            return await FinishAsync(job, sent: false, null, Trim(ex.Message), ex.StatusCode, notice, to.Count, cancellationToken);
         }
-        LogSent(jobId, recipients.Count, result.ProviderMessageId);
-        return await FinishAsync(job, incidentId, notificationId, sent: true, result, null, null, notice, recipients.Count, cancellationToken);
+        LogSent(jobId, to.Count, result.ProviderMessageId);
+        return await FinishAsync(job, sent: true, result, null, null, notice, to.Count, cancellationToken);
     }
 
     /// <summary>Marks the job sent or failed (conditional on the lease's ETag), clears it from the sweep and counts it on the notification.</summary>
-    private async Task<SendResult> FinishAsync(TableEntity job, string incidentId, string notificationId, bool sent, EmailSendResult? result, string? error, int? errorStatus, RenderedNotice notice, int count, CancellationToken cancellationToken)
+    private async Task<SendResult> FinishAsync(NoticeJob job, bool sent, EmailSendResult? result, string? error, int? errorStatus, RenderedNotice notice, int count, CancellationToken cancellationToken)
     {
-        var jobId = job.PartitionKey;
+        var jobId = job.JobId;
         var now = time.GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
-            job["Status"] = sent ? JobStatus.Sent : JobStatus.Failed;
-            job["LeaseUntil"] = null;
-            job["TemplateVersion"] = notice.TemplateVersion;
-            job["BodySha256"] = notice.BodySha256;
-            if (sent)
-            {
-                job["SentAt"] = result!.AcceptedAt;
-                job["ProviderMessageId"] = result.ProviderMessageId;
-                job["RecipientCount"] = count;
-            }
-            else
-            {
-                job["Error"] = error;
-                job["ErrorStatus"] = errorStatus ?? 0;
-                job["FailedAt"] = now;
-            }
+            var done = job with { Status = sent ? JobStatus.Sent : JobStatus.Failed, LeaseUntil = null, TemplateVersion = notice.TemplateVersion, BodySha256 = notice.BodySha256 };
+            done = sent
+                ? done with { SentAt = result!.AcceptedAt, ProviderMessageId = result.ProviderMessageId, RecipientCount = count }
+                : done with { Error = error, ErrorStatus = errorStatus ?? 0, FailedAt = now };
             try
             {
-                await store.UpdateAsync(NoticeTables.Jobs, job, job.ETag!, CancellationToken.None);
+                job = await jobs.UpdateAsync(done, CancellationToken.None);
                 break;
             }
             catch (ConcurrencyConflictException) when (attempt < 5)
             {
                 // The lease ran out and another delivery took the job; what we did still happened: record it on the latest copy.
-                job = (await store.GetAsync(NoticeTables.Jobs, jobId, NoticeTables.JobRow, CancellationToken.None))!;
-                if (job.GetString("Status") is JobStatus.Sent or JobStatus.Failed) break;
+                job = (await jobs.FindAsync(jobId, CancellationToken.None))!;
+                if (job.IsDone) break;
             }
         }
-        await store.DeleteAsync(NoticeTables.Jobs, NoticeTables.PendingPartition, jobId, null, CancellationToken.None);
+        await jobs.RemovePendingAsync(jobId, CancellationToken.None);
         if (!sent)
         {
-            await incidents.ChangeAsync(incidentId, null, (incident, at) => incident.Record("notice-failed",
-                [new FieldChange("job." + jobId, JobStatus.Sending, JobStatus.Failed)],
-                error, StoredJson.Serialize(new { notificationId, jobId, status = errorStatus, recipients = job.GetInt32("RecipientCount") }), Actor.System, at), CancellationToken.None);
+            await incidents.ChangeAsync(job.IncidentId, null, (incident, at) => incident.Record("notice-failed",
+                [new FieldChange("job." + jobId, "sending", "failed")],
+                error, StoredJson.Serialize(new { notificationId = job.NotificationId, jobId, status = errorStatus, recipients = job.RecipientCount }), Actor.System, at), CancellationToken.None);
         }
-        await notifications.JobFinishedAsync(incidentId, notificationId, job.GetInt32("Ordinal") ?? 0, sent, CancellationToken.None);
+        await notificationService.JobFinishedAsync(job.IncidentId, job.NotificationId, job.Ordinal, sent, CancellationToken.None);
         return sent
             ? new SendResult(SendOutcome.Sent, $"Job {jobId}: sent to {count} recipients (message id {result!.ProviderMessageId}).", count)
-            : new SendResult(SendOutcome.Permanent, $"Job {jobId}: failed permanently ({errorStatus?.ToString(CultureInfo.InvariantCulture) ?? "no recipients"}); recorded, not retried.", job.GetInt32("RecipientCount") ?? 0);
+            : new SendResult(SendOutcome.Permanent, $"Job {jobId}: failed permanently ({errorStatus?.ToString(CultureInfo.InvariantCulture) ?? "no recipients"}); recorded, not retried.", job.RecipientCount);
     }
 
-    private async Task<RenderedNotice> RenderedAsync(string incidentId, string notificationId, string language, CancellationToken cancellationToken)
+    private async Task<RenderedNotice> RenderedAsync(string incidentId, string notificationId, NoticeLanguage language, CancellationToken cancellationToken)
     {
-        var key = notificationId + "|" + language;
+        var key = notificationId + "|" + language.ToWire();
         if (_notices.TryGetValue(key, out var cached)) return cached;
-        var row = await store.GetAsync(NoticeTables.Notifications, incidentId, NoticeTables.RenderedRow(notificationId, language), cancellationToken)
-            ?? throw new StorageException($"Rendered notice {notificationId}/{language} is missing.");
-        var notice = NotificationService.FromEntity(row);
+        var notice = await notifications.FindRenderedAsync(incidentId, notificationId, language, cancellationToken)
+            ?? throw new StorageException($"Rendered notice {notificationId}/{language.ToWire()} is missing.");
         if (_notices.Count > 256) _notices.Clear();
         _notices[key] = notice;
         return notice;
     }
 
-    /// <summary>The job's recipients with their salutation, read several at a time; a recipient gone meanwhile is skipped.</summary>
-    private async Task<IReadOnlyList<EmailRecipient>> RecipientsAsync(string incidentId, string jobId, string language, CancellationToken cancellationToken)
+    /// <summary>The job's recipients with their salutation; a recipient gone or erased meanwhile is skipped.</summary>
+    private async Task<IReadOnlyList<EmailRecipient>> RecipientsAsync(NoticeJob job, CancellationToken cancellationToken)
     {
-        var list = await store.GetAsync(NoticeTables.Jobs, jobId, NoticeTables.RecipientsRow, cancellationToken)
-            ?? throw new StorageException($"Recipient list of job {jobId} is missing.");
-        var lexicon = NoticeLexicon.For(language);
-        if (list.GetString("Direct") is { } direct)
-        {
-            return JsonSerializer.Deserialize<List<EmailAddressRecord>>(direct, StoredJson.Options)!
-                .Select(a => new EmailRecipient(new EmailAddress(a.Address, a.Name), Salutation(lexicon, null))).ToList();
-        }
-        var keys = list.GetBinary("Keys") ?? [];
-        var byShard = new Dictionary<int, SortedSet<string>>();
-        for (var i = 0; i < keys.Length / 32; i++)
-        {
-            var hash = keys.AsSpan(i * 32, 32);
-            var shard = RecipientKeys.Shard(hash);
-            if (!byShard.TryGetValue(shard, out var set)) byShard[shard] = set = new SortedSet<string>(StringComparer.Ordinal);
-            set.Add(RecipientKeys.RowKey(hash));
-        }
-        var found = new System.Collections.Concurrent.ConcurrentBag<EmailRecipient>();
-        await Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ReadParallelism, CancellationToken = cancellationToken }, async (pair, ct) =>
-        {
-            foreach (var r in await ReadShardAsync(incidentId, pair.Key, pair.Value, ct))
-                found.Add(new EmailRecipient(new EmailAddress(r.Email, r.Name), Salutation(lexicon, r.Name)));
-        });
-        return found.OrderBy(r => r.To.Address, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>
-    /// A job's recipients in one partition. They were bucketed in key order, so they usually sit in a narrow key range:
-    /// one range query reads them (plus the other languages' rows in between). When the range turns out wide (a rare
-    /// language), reading stops after a bounded number of rows and the rest are point reads.
-    /// </summary>
-    private async Task<List<Recipient>> ReadShardAsync(string incidentId, int shard, SortedSet<string> wanted, CancellationToken cancellationToken)
-    {
-        var partition = RecipientKeys.Partition(incidentId, shard);
-        var result = new List<Recipient>(wanted.Count);
-        var missing = new HashSet<string>(wanted, StringComparer.Ordinal);
-        var budget = (4L * wanted.Count) + 1000;
-        long read = 0;
-        var query = new TableQuery(partition, wanted.Min, wanted.Max + "0");
-        await foreach (var e in store.QueryAllAsync(RecipientKeys.Table, query, cancellationToken))
-        {
-            if (missing.Remove(e.RowKey)) result.Add(RecipientRepository.FromEntity(e).Recipient);
-            if (missing.Count == 0 || ++read > budget) break;
-        }
-        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ReadParallelism, CancellationToken = cancellationToken }, async (rowKey, ct) =>
-        {
-            var e = await store.GetAsync(RecipientKeys.Table, partition, rowKey, ct);
-            if (e is null) return; // removed meanwhile
-            lock (result) result.Add(RecipientRepository.FromEntity(e).Recipient);
-        });
-        return result;
+        var list = await jobs.GetRecipientsAsync(job.JobId, cancellationToken);
+        var lexicon = NoticeLexicon.For(job.Language.ToWire());
+        if (list.Direct is { } direct) return [new EmailRecipient(new EmailAddress(direct.Address, direct.Name), Salutation(lexicon, null))];
+        var keys = Enumerable.Range(0, list.KeyCount).Select(i => RecipientKeys.RowKey(list.Key(i))).ToList();
+        var found = await recipients.ReadManyAsync(job.IncidentId, keys, options.Value.ReadParallelism, cancellationToken);
+        // An erased recipient has no address any more: left out, like one deleted.
+        return found.Where(r => r.Contact is not null)
+            .Select(r => new EmailRecipient(new EmailAddress(r.Contact!.Email, r.Contact.Name), Salutation(lexicon, r.Contact.Name)))
+            .OrderBy(r => r.To.Address, StringComparer.Ordinal).ToList();
     }
 
     private static Dictionary<string, string> Salutation(NoticeLexicon lexicon, string? name)

@@ -11,7 +11,7 @@ using BreachNotify.Domain.Risk;
 namespace BreachNotify.Application.Notices.Templates;
 
 /// <summary>What a notice is about: the incident, the people-written texts per language and the phase.</summary>
-public sealed record NoticeRequest(IncidentState Incident, IReadOnlyDictionary<string, NoticeTexts> Texts, string Kind, string Language, string Phase, string? ReasonsForDelay);
+public sealed record NoticeRequest(IncidentState Incident, IReadOnlyDictionary<string, NoticeTexts> Texts, NoticeKind Kind, NoticeLanguage Language, NoticePhase Phase, string? ReasonsForDelay);
 
 /// <summary>
 /// Renders notices from the incident's facts and assessment, the people-written texts and the organisation settings.
@@ -29,29 +29,19 @@ public sealed class NoticeComposer(OrganisationOptions organisation, Supervisory
 
     public RenderedNotice Render(NoticeRequest request)
     {
-        Validate(request);
         var template = templates.Get(request.Kind, request.Language);
         var model = BuildModel(request);
-        var (subject, text, html) = template.Render(model, request.Language);
+        var (subject, text, html) = template.Render(model, request.Language.ToWire());
         return new RenderedNotice(request.Kind, request.Language, request.Phase, template.Version, subject, text, html, RenderedNotice.Fingerprint(subject, text, html));
     }
 
     /// <summary>The lead authority from <c>Organisation:LeadAuthority</c>, if configured and known.</summary>
     public SupervisoryAuthority? LeadAuthority => authorities.Find(organisation.LeadAuthority);
 
-    private static void Validate(NoticeRequest r)
-    {
-        var errors = new FieldErrors();
-        if (!NoticeKinds.IsKnown(r.Kind)) errors.Add("kind", "Use authority, data-subjects, controllers or public.");
-        if (!NoticeLanguages.IsKnown(r.Language)) errors.Add("language", "Use nl, en, fr or de.");
-        if (!NoticePhases.IsKnown(r.Phase)) errors.Add("phase", "Use initial, follow-up or final.");
-        errors.ThrowIfAny();
-    }
-
     public NoticeModel BuildModel(NoticeRequest r)
     {
         var s = r.Incident;
-        var lex = NoticeLexicon.For(r.Language);
+        var lex = NoticeLexicon.For(r.Language.ToWire());
         organisation.TryResolveTimeZone(out var zone);
         var m = new NoticeModel();
         m.Set("org", organisation.Name, "Organisation:Name");
@@ -59,16 +49,16 @@ public sealed class NoticeComposer(OrganisationOptions organisation, Supervisory
         m.Set("dpoEmail", organisation.Dpo.Email, "Organisation:Dpo:Email");
         m.Set("dpoPhone", organisation.Dpo.Phone);
         m.Set("reference", s.Id);
-        m.Set("phase", lex.Phases[r.Phase]);
-        if (r.Phase != NoticePhases.Initial) m.Set("notInitial", "yes");
+        m.Set("phase", lex.Phases[r.Phase.ToWire()]);
+        if (r.Phase != NoticePhase.Initial) m.Set("notInitial", "yes");
         m.Set("reasonsForDelay", r.ReasonsForDelay);
         var lead = LeadAuthority;
         m.Set("authority", lead?.Name, "Organisation:LeadAuthority");
         m.Set("controllerCustomer", s.ControllerCustomer, "controllerCustomer");
         if (s.Countries.Count > 0) m.Set("countries", string.Join(", ", s.Countries));
 
-        r.Texts.TryGetValue(r.Language, out var texts);
-        var prefix = "noticeContent." + r.Language + ".";
+        r.Texts.TryGetValue(r.Language.ToWire(), out var texts);
+        var prefix = "noticeContent." + r.Language.ToWire() + ".";
         m.Set("summary", texts?.Summary, prefix + "summary");
         m.Set("consequences", texts?.Consequences, prefix + "consequences");
         m.Set("measures", texts?.Measures, prefix + "measures");
@@ -90,7 +80,7 @@ public sealed class NoticeComposer(OrganisationOptions organisation, Supervisory
             m.Set("dataSubjects", lex.Number(facts.DataSubjects));
             m.Set("records", facts.Records is { } records ? lex.Number(records) : lex.NotYetKnown);
             // Art 33(4) allows the number of records to follow, but not beyond the final notice.
-            if (facts.Records is null && r.Phase == NoticePhases.Final) m.Required.Add("facts.records");
+            if (facts.Records is null && r.Phase == NoticePhase.Final) m.Required.Add("facts.records");
             if (facts.VulnerableSubjects) m.Set("vulnerable", "yes");
         }
         if (s.Assessment is { } a)
@@ -109,7 +99,7 @@ public sealed class NoticeComposer(OrganisationOptions organisation, Supervisory
         if (decision is { NotifyDataSubjects: false, PublicCommunication: false }) m.Set("informNone", "yes");
 
         m.Tokens["salutation"] = (SalutationToken, SalutationHtmlToken);
-        if (r.Kind == NoticeKinds.Authority)
+        if (r.Kind == NoticeKind.Authority)
         {
             var lacking = StructuredNeeds.Where(m.Missing.ContainsKey).Select(k => m.Missing[k]).FirstOrDefault();
             if (lacking is null) m.Set("structured", StructuredCopy(r, lead));
@@ -126,12 +116,12 @@ public sealed class NoticeComposer(OrganisationOptions organisation, Supervisory
     {
         var s = r.Incident;
         var f = s.Facts!;
-        var texts = r.Texts[r.Language];
+        var texts = r.Texts[r.Language.ToWire()];
         var node = new JsonObject
         {
-            ["notificationType"] = r.Phase,
+            ["notificationType"] = r.Phase.ToWire(),
             ["reference"] = s.Id,
-            ["language"] = r.Language,
+            ["language"] = r.Language.ToWire(),
             ["leadSupervisoryAuthority"] = lead is null ? null : new JsonObject { ["country"] = lead.Country, ["name"] = lead.Name },
             ["controller"] = new JsonObject
             {

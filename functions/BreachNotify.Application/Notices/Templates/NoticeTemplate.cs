@@ -34,7 +34,7 @@ public sealed class NoticeModel
 /// <summary>A rendered notice: what is sent (before per-recipient substitution) and its fingerprint.</summary>
 /// <param name="TemplateVersion">E.g. <c>authority.en.v1</c>.</param>
 /// <param name="BodySha256">SHA-256 (hex) over subject, text and HTML as rendered (UTF-8, separated by NUL).</param>
-public sealed record RenderedNotice(string Kind, string Language, string Phase, string TemplateVersion, string Subject, string Text, string Html, string BodySha256)
+public sealed record RenderedNotice(NoticeKind Kind, NoticeLanguage Language, NoticePhase Phase, string TemplateVersion, string Subject, string Text, string Html, string BodySha256)
 {
     public static string Fingerprint(string subject, string text, string html)
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(subject + "\0" + text + "\0" + html)));

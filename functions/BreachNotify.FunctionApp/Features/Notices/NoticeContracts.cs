@@ -4,15 +4,27 @@ namespace BreachNotify.FunctionApp.Features.Notices;
 
 public sealed record RejectedRowResponse(long? Line, long? Index, string Reason);
 
-public sealed record RecipientImportResponse(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRowResponse> Rejected);
+/// <param name="Erased">Rows for addresses whose personal data was erased earlier: not stored again.</param>
+public sealed record RecipientImportResponse(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRowResponse> Rejected, long Erased);
 
-public sealed record RecipientRowResponse(string Email, string? Name, string Language, string? Country, string Kind, string? ExternalId, DateTimeOffset AddedAt);
+/// <summary>A recipient's notice: the notification and its status for this recipient (null: not recorded for this notification).</summary>
+public sealed record RecipientNoticeResponse(string NotificationId, string Kind, string Phase, string? Status);
+
+/// <summary>One recipient: key (SHA-256 of the address), kind, language and notices always; the personal data until erased.</summary>
+public sealed record RecipientRowResponse(
+    string Key, string? Email, string? Name, string Language, string? Country, string Kind, string? ExternalId, DateTimeOffset AddedAt,
+    DateTimeOffset? ErasedAt, IReadOnlyList<RecipientNoticeResponse> Notices);
+
+/// <param name="Scope">all or some.</param>
+/// <param name="NotFound">Addresses asked for that are not among the recipients (null when erasing all).</param>
+public sealed record RecipientErasureResponse(string ErasureId, string Scope, long Erased, long AlreadyErased, long? NotFound);
 
 public sealed record RecipientsResponse(
     long Total,
     IReadOnlyDictionary<string, long> ByKind,
     IReadOnlyDictionary<string, long> ByLanguage,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ByKindAndLanguage,
+    IReadOnlyDictionary<string, long> ErasedByKind,
     RecipientStatusCounts NoticesByStatus,
     IReadOnlyList<RecipientRowResponse>? Items,
     string? Continuation);

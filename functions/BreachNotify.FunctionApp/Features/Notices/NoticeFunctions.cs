@@ -1,4 +1,5 @@
 using System.Text;
+using BreachNotify.Application.Common;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Application.Notices;
 using BreachNotify.Application.Notices.Authorities;
@@ -19,16 +20,14 @@ namespace BreachNotify.FunctionApp.Features.Notices;
 public sealed class NoticeFunctions(
     IncidentService incidents,
     RecipientUpload upload,
-    RecipientRepository recipients,
+    RecipientQueries recipients,
+    RecipientErasure erasure,
     NoticeContentService content,
     NotificationService notifications,
     NotificationQueries queries,
     AuthoritySubmissionService submissions,
     SupervisoryAuthorityRegistry authorities)
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 1000;
-
     /// <summary>Streams a CSV or JSON upload into the incident's recipients (never buffered whole; never logged).</summary>
     [Function("UploadRecipients")]
     [Authorize(Policy = Policies.Report)]
@@ -46,7 +45,7 @@ public sealed class NoticeFunctions(
         {
             var result = await upload.ImportAsync(id, body, csv ? RecipientFileFormat.Csv : RecipientFileFormat.Json, cancellationToken);
             return TypedResults.Ok(new RecipientImportResponse(result.Accepted, result.Duplicates, result.RejectedCount,
-                result.Rejected.Select(r => csv ? new RejectedRowResponse(r.Position, null, r.Reason) : new RejectedRowResponse(null, r.Position, r.Reason)).ToList()));
+                result.Rejected.Select(r => csv ? new RejectedRowResponse(r.Position, null, r.Reason) : new RejectedRowResponse(null, r.Position, r.Reason)).ToList(), result.Erased));
         }
         catch (RecipientUploadException ex)
         {
@@ -83,24 +82,53 @@ public sealed class NoticeFunctions(
     public async Task<Results<Ok<RecipientsResponse>, ProblemHttpResult>> GetRecipients(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/recipients")] HttpRequest req, string id, CancellationToken cancellationToken)
     {
-        var rows = req.QueryBool("rows");
-        var pageSize = req.QueryInt("pageSize", 1, MaxPageSize);
         var continuation = req.QueryString("continuation");
-        _ = await incidents.GetAsync(id, cancellationToken);
-        var listRows = rows == true || continuation is not null;
+        var listRows = req.QueryBool("rows") == true || continuation is not null;
+        var page = PageRequest.Parse(null, req.QueryString("pageSize"), continuation, RecipientQueries.RowPages);
         if (listRows && !req.HttpContext.User.IsDpo())
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: "Only the DPO may see recipients' rows; counts are open to every role.");
-        var counts = await recipients.CountAsync(id, cancellationToken);
-        var notices = await queries.RecipientNoticeCountsAsync(id, cancellationToken);
-        List<RecipientRowResponse>? items = null;
-        string? next = null;
-        if (listRows)
         {
-            var page = await recipients.PageAsync(id, pageSize ?? DefaultPageSize, continuation, cancellationToken);
-            items = page.Items.Select(r => new RecipientRowResponse(r.Recipient.Email, r.Recipient.Name, r.Recipient.Language, r.Recipient.Country, r.Recipient.Kind, r.Recipient.ExternalId, r.AddedAt)).ToList();
-            next = page.ContinuationToken;
+            _ = await recipients.GetAsync(id, null, cancellationToken); // 404 before 403 for an unknown incident
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: "Only the DPO may see recipients' rows; counts are open to every role.");
         }
-        return TypedResults.Ok(new RecipientsResponse(counts.Total, counts.ByKind, counts.ByLanguage, counts.ByKindAndLanguage, notices, items, next));
+        var overview = await recipients.GetAsync(id, listRows ? page : null, cancellationToken);
+        var counts = overview.Counts;
+        var items = overview.Rows?.Select(row =>
+        {
+            var (r, c) = (row.Recipient, row.Recipient.Contact);
+            return new RecipientRowResponse(r.Key, c?.Email, c?.Name, r.Language.ToWire(), c?.Country, r.Kind.ToWire(), c?.ExternalId, r.AddedAt, r.ErasedAt,
+                row.Notices.Select(n => new RecipientNoticeResponse(n.NotificationId, n.Kind.ToWire(), n.Phase.ToWire(), n.Status)).ToList());
+        }).ToList();
+        return TypedResults.Ok(new RecipientsResponse(counts.Total, counts.ByKind, counts.ByLanguage, counts.ByKindAndLanguage, counts.ErasedByKind, overview.NoticesByStatus, items, overview.Continuation));
+    }
+
+    /// <summary>
+    /// Erases recipients' personal data: <c>{}</c> for every recipient, <c>{"emails": [...]}</c> for some (an erasure
+    /// request, GDPR Art 17). Keys, kinds, languages, counts and delivery statuses are kept. Safe to repeat.
+    /// </summary>
+    [Function("EraseRecipients")]
+    [Authorize(Policy = Policies.Dpo)]
+    public async Task<Ok<RecipientErasureResponse>> EraseRecipients(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents/{id}/recipients/erase")] HttpRequest req, string id, CancellationToken cancellationToken)
+    {
+        var emails = ErasureEmails(await req.ReadJsonDocumentAsync(cancellationToken));
+        var r = await erasure.EraseAsync(id, emails, req.HttpContext.User.ToActor(), cancellationToken);
+        return TypedResults.Ok(new RecipientErasureResponse(r.ErasureId, r.All ? "all" : "some", r.Erased, r.AlreadyErased, r.All ? null : r.NotFound));
+    }
+
+    /// <summary>The body's addresses: null (every recipient) only for an object without <c>emails</c>; a null list is refused,
+    /// so that no client slip erases everyone.</summary>
+    private static List<string?>? ErasureEmails(System.Text.Json.JsonElement body)
+    {
+        if (body.ValueKind != System.Text.Json.JsonValueKind.Object) throw new BadRequestBodyException("$", "Send {} to erase every recipient or {\"emails\": [...]} for some.");
+        List<string?>? emails = null;
+        foreach (var p in body.EnumerateObject())
+        {
+            if (p.Name != "emails") throw new BadRequestBodyException(p.Name, "Unknown field; only emails is allowed.");
+            if (p.Value.ValueKind != System.Text.Json.JsonValueKind.Array) throw new BadRequestBodyException("emails", "An array of e-mail addresses; leave it out to erase every recipient.");
+            emails = p.Value.EnumerateArray().Select((e, i) => e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString()
+                : throw new BadRequestBodyException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"emails[{i}]"), "An e-mail address (string).")).ToList();
+        }
+        return emails;
     }
 
     [Function("SetNoticeContent")]
@@ -129,13 +157,13 @@ public sealed class NoticeFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notices/preview")] HttpRequest req, string id, CancellationToken cancellationToken)
     {
         var r = await notifications.PreviewAsync(id, req.QueryString("kind"), req.QueryString("language"), req.QueryString("phase"), req.QueryString("reasonsForDelay"), cancellationToken);
-        var lexicon = NoticeLexicon.For(r.Language);
+        var lexicon = NoticeLexicon.For(r.Language.ToWire());
         var substitutions = new Dictionary<string, string>
         {
             [NoticeComposer.SalutationToken] = $"{lexicon.SalutationNamed} or \"{lexicon.SalutationGeneric}\" when the recipient has no name",
             [NoticeComposer.SalutationHtmlToken] = "the same, HTML-escaped",
         };
-        return TypedResults.Ok(new NoticePreviewResponse(r.Kind, r.Language, r.Phase, r.TemplateVersion, r.Subject, r.Text, r.Html, r.BodySha256, substitutions));
+        return TypedResults.Ok(new NoticePreviewResponse(r.Kind.ToWire(), r.Language.ToWire(), r.Phase.ToWire(), r.TemplateVersion, r.Subject, r.Text, r.Html, r.BodySha256, substitutions));
     }
 
     [Function("CreateNotification")]
