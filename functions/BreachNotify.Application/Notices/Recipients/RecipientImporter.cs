@@ -35,9 +35,6 @@ public sealed partial class RecipientImporter(
 
         var addedAt = time.GetUtcNow();
         var state = new ImportState();
-        // Before any row: the retention timer finds incidents that hold recipients' data through this index.
-        await recipients.MarkHolderAsync(incidentId, cancellationToken);
-
         // Reading and writing overlap: a full chunk goes to the writer while the next one fills. The writer sends one batch
         // per partition at a time as a group, which the store commits together (SQLite) or writes side by side (Table storage).
         var channel = Channel.CreateBounded<Chunk>(1);
@@ -47,8 +44,12 @@ public sealed partial class RecipientImporter(
         {
             try
             {
+                var marked = false;
                 await foreach (var chunk in channel.Reader.ReadAllAsync(stop.Token))
                 {
+                    // Before the first row is written (not before the upload is read: a refused upload writes nothing):
+                    // the retention timer finds incidents that hold recipients' data through this index.
+                    if (!marked) { await recipients.MarkHolderAsync(incidentId, stop.Token); marked = true; }
                     foreach (var group in chunk.Groups())
                     {
                         foreach (var outcome in await writer.AddAsync(group, stop.Token))
