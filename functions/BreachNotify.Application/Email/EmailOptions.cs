@@ -20,15 +20,3 @@ public sealed class EmailOptions
         => !string.IsNullOrWhiteSpace(text) && text.Trim() == text && text.Contains('@', StringComparison.Ordinal)
            && System.Net.Mail.MailAddress.TryCreate(text, out var parsed) && parsed.Address == text;
 }
-
-public sealed class EmailFromOptions
-{
-    public string Address { get; set; } = "breachnotify@example.invalid";
-    public string? Name { get; set; } = "BreachNotify";
-}
-
-public sealed class EmailOutboxOptions
-{
-    /// <summary>Folder for .eml files; relative to the content root.</summary>
-    public string Directory { get; set; } = ".outbox";
-}

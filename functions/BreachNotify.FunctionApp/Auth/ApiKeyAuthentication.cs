@@ -27,14 +27,6 @@ public static class Policies
     public const string Dpo = "dpo";
 }
 
-public sealed class ApiKeyOptions
-{
-    public const string SectionName = "Auth";
-
-    /// <summary>Keys as lower-case hex SHA-256 of the key; plain keys are never stored.</summary>
-    public List<ApiKeyEntry> ApiKeys { get; set; } = [];
-}
-
 public sealed class ApiKeyEntry
 {
     public string Name { get; set; } = "";

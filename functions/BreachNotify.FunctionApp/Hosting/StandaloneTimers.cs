@@ -3,15 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace BreachNotify.FunctionApp.Hosting;
 
-/// <summary>Section <c>Standalone</c>: how the standalone host behaves.</summary>
-public sealed class StandaloneOptions
-{
-    public const string SectionName = "Standalone";
-
-    /// <summary>Run timer functions in-process on their schedules (tests turn this off and run them explicitly).</summary>
-    public bool RunTimers { get; set; } = true;
-}
-
 /// <summary>
 /// Standalone only: runs each timer function on its schedule (<see cref="TimerSchedules"/>), one run at a time per
 /// function like the host's singleton timers, with <see cref="TimerInfo.IsPastDue"/> set when a run starts more than a
