@@ -29,4 +29,24 @@ public static class StoreSnapshot
         }
         return $"{rows}:{Convert.ToHexStringLower(hash.GetHashAndReset())}";
     }
+
+    /// <summary>Every stored row (table, keys and properties) whose text contains <paramref name="text"/>, ignoring case.</summary>
+    public static IReadOnlyList<string> RowsContaining(BreachNotifyFactory factory, string text)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _ = factory.Server;
+        var path = Path.Combine(factory.DataDirectory, "test.db");
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tbl, pk, rk, props FROM entities";
+        using var reader = command.ExecuteReader();
+        var found = new List<string>();
+        while (reader.Read())
+        {
+            var row = $"{reader.GetString(0)}/{reader.GetString(1)}/{reader.GetString(2)} {reader.GetString(3)}";
+            if (row.Contains(text, StringComparison.OrdinalIgnoreCase)) found.Add(row);
+        }
+        return found;
+    }
 }

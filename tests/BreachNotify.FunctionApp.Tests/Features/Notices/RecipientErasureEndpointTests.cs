@@ -103,6 +103,32 @@ public sealed class RecipientErasureEndpointTests : IDisposable
         Assert.Contains("erased", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 16: after an erasure, no stored row (recipients, jobs, rendered notices, delivery events, timeline)
+    /// and no log line holds an address, a name or an external id; the sent notices stay provable by key.</summary>
+    [Fact]
+    public async Task After_erasing_everyone_no_stored_row_and_no_log_line_holds_their_data()
+    {
+        var logs = new LogCapture();
+        using var factory = new NoticesFactory { Logs = logs };
+        var dpo = factory.Dpo();
+        var id = await ConfirmedIncidentAsync(dpo);
+        await UploadAsync(dpo, id, Header + "zelda.quist@example.nl,Zelda Quist,nl,NL,,ext-7731\r\nyorick.vane@example.com,Yorick Vane,en,GB,,ext-7732\r\n");
+        await HttpAssert.Body(await dpo.PostAsync($"/api/incidents/{id}/notifications", HttpAssert.JsonBody("""{"kind":"data-subjects"}""")), HttpStatusCode.Accepted);
+        while (await factory.DrainAsync() > 0) { }
+        Assert.NotEmpty(StoreSnapshot.RowsContaining(factory, "zelda.quist")); // the check can see the data while it is there
+
+        await HttpAssert.Body(await Erase(dpo, id, "{}"), HttpStatusCode.OK);
+
+        foreach (var personal in new[] { "zelda.quist", "Zelda", "Quist", "ext-7731", "yorick.vane", "Yorick", "Vane", "ext-7732" })
+        {
+            Assert.Empty(StoreSnapshot.RowsContaining(factory, personal));
+            Assert.DoesNotContain(personal, logs.Text, StringComparison.OrdinalIgnoreCase);
+        }
+        var rows = (await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}/recipients?rows=true"), HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal("sent", Assert.Single(r.GetProperty("notices").EnumerateArray()).GetProperty("status").GetString()));
+    }
+
     [Theory]
     [InlineData("[]", "$")]
     [InlineData("""{"emails":null}""", "emails")]
