@@ -79,8 +79,6 @@ public static class SettingsCatalog
         new("AzureWebJobsStorage:clientId", AzureProvisioning.Required, SettingSource.Host, "host storage: the user-assigned identity"),
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", AzureProvisioning.Required, SettingSource.Host, "host telemetry; the worker's OpenTelemetry exporter sends there too"),
         new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", AzureProvisioning.Required, SettingSource.Host, "host telemetry with Entra ID (local auth is off)"),
-        // The SendNotice function's serviceBusTrigger connection (functions/SendNotice/function.json).
-
         // Storage
         new("Storage:Provider", AzureProvisioning.Required, SettingSource.Options, "Sqlite (embedded) or AzureTables", AzureValue: "AzureTables"),
         new("Storage:Sqlite:Path", AzureProvisioning.NotInAzure, SettingSource.Options, "SQLite database file"),
