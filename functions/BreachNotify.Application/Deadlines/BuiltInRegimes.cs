@@ -1,5 +1,3 @@
-using BreachNotify.Domain.Deadlines;
-
 namespace BreachNotify.Application.Deadlines;
 
 /// <summary>

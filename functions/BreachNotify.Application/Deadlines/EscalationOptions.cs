@@ -1,5 +1,3 @@
-using BreachNotify.Domain.Deadlines;
-
 namespace BreachNotify.Application.Deadlines;
 
 /// <summary>Settings under <c>Escalation</c>: who else hears when a deadline passes.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace BreachNotify.Application.Webhooks;
 
 /// <summary>The credentials of one source. Lists so that two may be active during rotation.</summary>

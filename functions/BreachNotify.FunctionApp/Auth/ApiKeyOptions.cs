@@ -1,10 +1,3 @@
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
-
 namespace BreachNotify.FunctionApp.Auth;
 
 public sealed class ApiKeyOptions

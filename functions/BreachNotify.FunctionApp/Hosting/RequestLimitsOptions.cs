@@ -1,9 +1,3 @@
-using BreachNotify.Application.Notices;
-using BreachNotify.Application.Webhooks;
-using BreachNotify.Application.Notices.Sending;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
-
 namespace BreachNotify.FunctionApp.Hosting;
 
 /// <summary>Section <c>Api</c>: limits for every function that does not set its own.</summary>
