@@ -1,8 +1,8 @@
 namespace BreachNotify.Application.Deadlines;
 
 /// <summary>
-/// The regimes shipped with the product (privacy-law.md §1–§4). Enable them by id; redefine one by configuring
-/// <c>Deadlines:Regimes:{id}</c> in full.
+/// The regimes shipped with the product (docs/deadlines.md lists each with its legal source). Enable them by id;
+/// redefine one by configuring <c>Deadlines:Regimes:{id}</c> in full.
 /// </summary>
 public static class BuiltInRegimes
 {

@@ -35,7 +35,7 @@ public sealed class DeadlineRulesTests
     }
 
     [Theory]
-    [InlineData("2026-03-23T10:17:00+01:00", "2026-03-26T10:17:00+01:00", "2026-03-26T11:00:00+01:00")] // privacy-law.md: Mon 10:17 → Thu 10:17, outer Thu 11:00
+    [InlineData("2026-03-23T10:17:00+01:00", "2026-03-26T10:17:00+01:00", "2026-03-26T11:00:00+01:00")] // Reg 1182/71 Art 3(1) (docs/deadlines.md, "Counting"): Mon 10:17 → Thu 10:17, outer Thu 11:00
     [InlineData("2026-03-23T10:00:00+01:00", "2026-03-26T10:00:00+01:00", "2026-03-26T11:00:00+01:00")] // on the hour: that hour still does not count
     [InlineData("2026-03-23T10:59:59.9999999+01:00", "2026-03-26T10:59:59.9999999+01:00", "2026-03-26T11:00:00+01:00")]
     public void Outer_bound_cases(string aware, string due, string outer)

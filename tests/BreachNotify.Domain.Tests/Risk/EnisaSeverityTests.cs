@@ -132,7 +132,7 @@ public class EnisaSeverityTests
         Assert.Equal(new SeverityScore(5.0m, SeverityLevel.VeryHigh, 4m, 0.75m, 2.0m), se);
     }
 
-    // Illustrations from privacy-law.md §3.
+    // Worked illustrations of SE = DPC × EI + CB (docs/risk-engine.md, "ENISA tables"; our own, not examples from the paper).
     [Fact]
     public void Mailing_list_exfiltrated_and_posted_is_2_0_medium() =>
         Assert.Equal(new SeverityScore(2.0m, SeverityLevel.Medium, 1m, 1m, 1.0m),

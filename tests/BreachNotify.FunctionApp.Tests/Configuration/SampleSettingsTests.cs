@@ -94,8 +94,9 @@ public sealed class SampleSettingsTests : IDisposable
                 case JsonTokenType.StartObject: scopes.Push(new HashSet<string>(StringComparer.OrdinalIgnoreCase)); break; // configuration keys ignore case
                 case JsonTokenType.EndObject: scopes.Pop(); break;
                 case JsonTokenType.PropertyName:
+                    // Storage__Provider and Storage:Provider are one setting, as for the Functions host and LocalSettings.
                     var name = reader.GetString()!;
-                    if (!scopes.Peek().Add(name)) duplicates.Add(name);
+                    if (!scopes.Peek().Add(name.Replace("__", ":", StringComparison.Ordinal))) duplicates.Add(name);
                     break;
             }
         }
