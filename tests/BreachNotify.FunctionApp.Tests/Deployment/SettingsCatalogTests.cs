@@ -147,7 +147,7 @@ public sealed partial class SettingsCatalogTests
     {
         using var factory = new BreachNotifyFactory();
         factory.Settings[SettingsCatalog.AzureMarker] = "func-breachnotify";
-        var ex = Assert.Throws<OptionsValidationException>(() => factory.Server);
+        var ex = Assert.IsType<OptionsValidationException>(factory.StartupFailure());
         Assert.Contains("Storage:Provider (Storage__Provider) must be AzureTables", ex.Message, StringComparison.Ordinal);
         Assert.Contains("AZURE_CLIENT_ID (AZURE_CLIENT_ID) is required in Azure", ex.Message, StringComparison.Ordinal);
     }

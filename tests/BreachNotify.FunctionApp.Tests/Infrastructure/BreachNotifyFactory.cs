@@ -35,9 +35,9 @@ public class BreachNotifyFactory : WebApplicationFactory<Program>
 
     public static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    /// <summary>The settings the app starts with: the test defaults, then <see cref="Settings"/>.</summary>
+    private Dictionary<string, string?> EffectiveSettings()
     {
-        builder.UseEnvironment("Testing");
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "Sqlite",
@@ -55,13 +55,46 @@ public class BreachNotifyFactory : WebApplicationFactory<Program>
             ["Api:MaxRequestBodyBytes"] = "65536",
         };
         foreach (var (k, v) in Settings) settings[k] = v;
-        foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        return settings;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (k, v) in EffectiveSettings()) builder.UseSetting(k, v);
         if (Logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
         });
+    }
+
+    /// <summary>
+    /// Starts the app with these settings as <c>dotnet run</c> builds it (no test server; loopback, any port) and returns
+    /// why it refused to start, or null when it started (it is stopped again). Tests of start-up validation use this
+    /// rather than <c>Server</c>: when a minimal-hosting app fails to start under WebApplicationFactory, the factory
+    /// sometimes reports an ObjectDisposedException from its own disposed service provider instead of the failure.
+    /// </summary>
+    public Exception? StartupFailure()
+    {
+        var args = EffectiveSettings().Select(kv => $"--{kv.Key}={kv.Value}")
+            .Concat(["--environment=Testing", "--urls=http://127.0.0.1:0"]).ToArray();
+        try
+        {
+            using var app = BreachNotify.FunctionApp.Hosting.StandaloneHost.Build(args);
+            app.StartAsync().GetAwaiter().GetResult();
+            app.StopAsync().GetAwaiter().GetResult();
+            return null;
+        }
+        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+        {
+            return ex;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
     }
 
     public HttpClient ClientFor(string? key)

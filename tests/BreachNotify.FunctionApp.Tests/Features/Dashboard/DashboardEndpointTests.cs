@@ -142,7 +142,7 @@ public sealed partial class DashboardEndpointTests : IDisposable
     {
         using var factory = new BreachNotifyFactory();
         factory.Settings["Organisation:TimeZone"] = zone;
-        var ex = Assert.ThrowsAny<Exception>(() => factory.Server);
+        var ex = Assert.IsAssignableFrom<Exception>(factory.StartupFailure());
         Assert.Contains("Organisation:TimeZone", (ex as OptionsValidationException ?? ex.InnerException as OptionsValidationException ?? throw ex).Message);
     }
 
