@@ -45,7 +45,6 @@ public sealed class AuthoritySubmissionService(NotificationRepository notificati
                 incident.Record("authority-submission", [new FieldChange("authoritySubmission", null, r)],
                     note?.Trim(), StoredJson.Serialize(new { reference = r, submittedAt = Incident.Format(at), reasonsForDelay = reasonsForDelay?.Trim() }), actor, changedAt);
                 obligations.MarkSent(incident, NoticeKind.Authority, at, r!, actor, changedAt, skew);
-                incident.MarkNotified(actor, changedAt);
             }, cancellationToken);
         }
         catch

@@ -14,7 +14,8 @@ public interface INoticeObligations
     void EnsureReasonsForDelay(IncidentState incident, NoticeKind kind, NoticePhase phase, DateTimeOffset at, string? reasonsForDelay);
 
     /// <summary>Records on the incident that a notice of <paramref name="kind"/> was given at <paramref name="at"/>, which may
-    /// be up to <paramref name="clockSkew"/> after <paramref name="now"/> when a client gave it.</summary>
+    /// be up to <paramref name="clockSkew"/> after <paramref name="now"/> when a client gave it. The incident becomes
+    /// notified when this was the last notice its decision requires (<see cref="NoticeProgress"/>).</summary>
     void MarkSent(Incident incident, NoticeKind kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default);
 
     /// <summary>When the authority notice is due under the configured regimes: the deadline the reasons-for-delay check
@@ -25,12 +26,12 @@ public interface INoticeObligations
 /// <summary>
 /// The notices seam backed by the deadlines feature (<see cref="Deadlines.DeadlineService"/>): the configured regimes
 /// decide when an authority notice is late (reasons for delay) and which obligation a sent notice meets
-/// (<c>obligations-met</c>). The <c>notice-sent</c> entry is recorded too, so every notice is on the timeline even where
-/// no regime has an obligation for its recipients.
+/// (<c>obligations-met</c>). The notice itself is recorded on the incident too (<c>notice-sent</c>), so every notice is on
+/// the timeline and counts towards the status even where no regime has an obligation for its recipients.
 /// </summary>
 public sealed class DeadlineNoticeObligations(Deadlines.DeadlineService deadlines) : INoticeObligations
 {
-    public const string SentAction = "notice-sent";
+    public const string SentAction = Incident.NoticeSentAction;
 
     public void EnsureReasonsForDelay(IncidentState incident, NoticeKind kind, NoticePhase phase, DateTimeOffset at, string? reasonsForDelay)
     {
@@ -40,8 +41,10 @@ public sealed class DeadlineNoticeObligations(Deadlines.DeadlineService deadline
 
     public void MarkSent(Incident incident, NoticeKind kind, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now, TimeSpan clockSkew = default)
     {
-        incident.Record(SentAction, [new FieldChange("notice." + kind.ToWire(), null, Incident.Format(at))], "Reference: " + reference, null, actor, now);
-        deadlines.MarkNoticeSent(incident, RecipientOf(kind), at, reference, actor, now, clockSkew: clockSkew);
+        // Obligations first, so that the status change (when this was the last notice required) is the last entry.
+        var recipient = RecipientOf(kind);
+        deadlines.MarkNoticeSent(incident, recipient, at, reference, actor, now, clockSkew: clockSkew);
+        incident.RecordNoticeGiven(recipient, at, reference, actor, now);
     }
 
     public DateTimeOffset? AuthorityDueAt(IncidentState incident, DateTimeOffset now)

@@ -1,4 +1,5 @@
 using BreachNotify.Application.Incidents;
+using BreachNotify.Domain.Deadlines;
 using BreachNotify.Domain.Incidents;
 using BreachNotify.Domain.Risk;
 
@@ -51,6 +52,10 @@ public sealed record RegisterEntry
     public bool? IsOverride { get; init; }
     public IReadOnlyList<string>? Departures { get; init; }
 
+    // ... and what is still owed: the notices the decision (or our role as processor) requires that are not made yet.
+    // Empty for a notified incident, so the status and this column never disagree.
+    public required IReadOnlyList<RecipientKind> NoticesOutstanding { get; init; }
+
     // The timeline's head: an auditor keeps it and can later prove the record up to here was not rewritten
     // (GET /api/incidents/{id}/audit shows the entry with this sequence and hash).
     public string? HeadHash { get; init; }
@@ -91,6 +96,7 @@ public sealed record RegisterEntry
         DecidedAt = s.Decision?.DecidedAt,
         IsOverride = s.Decision?.IsOverride,
         Departures = s.Decision?.Departures,
+        NoticesOutstanding = NoticeProgress.Of(s).Outstanding.Select(r => r.Recipient).ToList(),
         HeadHash = s.TimelineHead,
         HeadSequence = s.TimelineCount,
     };

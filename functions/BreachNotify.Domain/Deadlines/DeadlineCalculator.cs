@@ -40,12 +40,12 @@ public static class DeadlineCalculator
         var met = FindMet(state, regime.Id, o.Id);
         var basis = o.Period.IsUndueDelay ? (rules.UndueDelayTarget is null ? DeadlineBasis.UndueDelay : DeadlineBasis.InternalTarget) : DeadlineBasis.Fixed;
         string? flag = null;
-        Deadline Make(DateTimeOffset? due, DateTimeOffset? outer, DeadlineStatus status, string? reason)
-            => new(regime.Id, o.Id, o.Recipient, basis, due, outer, due is { } u ? InstantMath.InZone(u, rules.TimeZone) : null, status, met?.MetAt,
-                reason is null ? flag : flag is null ? reason : reason + " " + flag, o.Source);
-
         // The anchor instant: awareness, or the moment the anchoring obligation's notice was sent.
         DateTimeOffset? anchor;
+        Deadline Make(DateTimeOffset? due, DateTimeOffset? outer, DeadlineStatus status, string? reason)
+            => new(regime.Id, o.Id, o.Recipient, basis, due, outer, due is { } u ? InstantMath.InZone(u, rules.TimeZone) : null, status, met?.MetAt,
+                reason is null ? flag : flag is null ? reason : reason + " " + flag, o.Source, anchor);
+
         string? waiting = null;
         if (o.Anchor is null)
         {

@@ -149,6 +149,8 @@ public sealed class DeadlineRules
 /// <param name="DueAt">The conservative deadline on which alerts are based; null while the clock has not started or the rule sets no period.</param>
 /// <param name="OuterBoundAt">The latest instant the law allows under Reg 1182/71 (legal periods only).</param>
 /// <param name="Reason">Why not-required, or why there is no due instant yet; also a warning when the stored anchor cannot be right (before 2000).</param>
+/// <param name="StartedAt">When the clock started (awareness, or the anchoring notice); null while it has not, so that no
+/// one shows a countdown that has not begun.</param>
 public sealed record Deadline(
     string Regime,
     string Obligation,
@@ -160,7 +162,8 @@ public sealed record Deadline(
     DeadlineStatus Status,
     DateTimeOffset? MetAt,
     string? Reason,
-    string Source);
+    string Source,
+    DateTimeOffset? StartedAt);
 
 /// <summary>A notice that met an obligation, as recorded on the incident.</summary>
 /// <param name="Reference">The notice's id, an authority's case number, a portal receipt: what proves it.</param>

@@ -46,6 +46,10 @@ public sealed record IncidentState
     /// <summary>Notices that met deadline obligations (regime, obligation, when, reference).</summary>
     public IReadOnlyList<ObligationMet> ObligationsMet { get; init; } = [];
 
+    /// <summary>Every notice made, per recipient (whether or not a regime has an obligation for it): what
+    /// <see cref="NoticeProgress"/> holds against the decision to tell whether the incident is notified.</summary>
+    public IReadOnlyList<NoticeGiven> NoticesGiven { get; init; } = [];
+
     /// <summary>Deadline reminders and escalations sent, so a sweep can skip them without reading the ledger.</summary>
     public IReadOnlyList<ReminderSent> Reminders { get; init; } = [];
 
@@ -254,6 +258,8 @@ public sealed class Incident
         };
         if (list.Count > 0) Append("updated", list, null, null, actor, now);
         if (awareChanged) Append("aware-at-changed", [new("awareAt", Format(s.AwareAt), Format(aware))], awareReason, null, actor, now);
+        // As processor we owe the controller a notice (Art 33(2)): a change of role changes what is required.
+        if (role != s.Role) SyncNotifiedStatus(actor, now);
     }
 
     /// <summary>Records awareness of a personal data breach: the 72-hour clock starts at <paramref name="awareAt"/> (Art 33(1)).</summary>
@@ -344,16 +350,51 @@ public sealed class Incident
         Track(changes, "notifyDataSubjects", old?.NotifyDataSubjects.ToString().ToLowerInvariant(), notifyDataSubjects.ToString().ToLowerInvariant());
         Track(changes, "publicCommunication", old?.PublicCommunication.ToString().ToLowerInvariant(), publicCommunication.ToString().ToLowerInvariant());
         Append(decision.IsOverride ? "decision-override" : "decision-recorded", changes, text, snapshot(decision, assessment), actor, now);
+        SyncNotifiedStatus(actor, now);
         return decision;
     }
 
-    /// <summary>Marks the incident notified (first notice sent). Idempotent.</summary>
-    public void MarkNotified(Actor actor, DateTimeOffset now)
+    /// <summary>The notices this incident requires and which of them are made (see <see cref="NoticeProgress"/>).</summary>
+    public NoticeProgress Notices => NoticeProgress.Of(State);
+
+    public const string NoticeSentAction = "notice-sent";
+
+    /// <summary>
+    /// Records that a notice to <paramref name="recipient"/> was made at <paramref name="at"/> (an authority submission
+    /// recorded, a notification sent), proven by <paramref name="reference"/>. The incident becomes notified when this was
+    /// the last notice its decision requires. The same recipient and reference again adds no second notice.
+    /// </summary>
+    public void RecordNoticeGiven(RecipientKind recipient, DateTimeOffset at, string reference, Actor actor, DateTimeOffset now)
     {
-        if (State.Status != IncidentStatus.Confirmed) return;
+        ArgumentNullException.ThrowIfNull(actor);
+        var errors = new FieldErrors();
+        if (!Enum.IsDefined(recipient)) errors.Add("recipient", "Unknown recipient kind.");
+        var r = ValidateText(reference, "reference", MaxReferenceLength, errors);
+        if (r is null) errors.Add("reference", "A reference that proves the notice is required.");
+        errors.ThrowIfAny();
+        // Allowed in every status: a notice that went out must be on the record even if the incident was closed meanwhile.
         now = now.ToUniversalTime();
-        State = State with { Status = IncidentStatus.Notified, UpdatedAt = now };
-        Append("status-changed", [new("status", "confirmed", "notified")], null, null, actor, now);
+        at = at.ToUniversalTime();
+        Append(NoticeSentAction, [new("notice." + System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(recipient.ToString()), null, Format(at))], "Reference: " + r, null, actor, now);
+        if (!State.NoticesGiven.Any(n => n.Recipient == recipient && n.Reference == r))
+            State = State with { NoticesGiven = [.. State.NoticesGiven, new NoticeGiven(recipient, at, r!, actor.Name)], UpdatedAt = now };
+        SyncNotifiedStatus(actor, now);
+    }
+
+    /// <summary>
+    /// Keeps the status word true: a confirmed incident becomes notified once every notice it requires is made, and a
+    /// notified one goes back to confirmed when a new decision (or our role) requires a notice not yet made. Each change
+    /// is a <c>status-changed</c> entry that says why.
+    /// </summary>
+    private void SyncNotifiedStatus(Actor actor, DateTimeOffset now)
+    {
+        if (State.Status is not (IncidentStatus.Confirmed or IncidentStatus.Notified)) return;
+        var progress = NoticeProgress.Of(State);
+        var target = progress.Complete ? IncidentStatus.Notified : IncidentStatus.Confirmed;
+        if (target == State.Status) return;
+        var old = State.Status;
+        State = State with { Status = target, UpdatedAt = now };
+        Append("status-changed", [new("status", old.ToWire(), target.ToWire())], progress.Describe(), null, actor, now);
     }
 
     public const int MaxReferenceLength = 500;

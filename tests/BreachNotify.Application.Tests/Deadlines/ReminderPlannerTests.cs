@@ -57,7 +57,7 @@ public sealed class ReminderPlannerTests
     {
         var i = Confirmed();
         i.MarkNoticeSent(Rules("gdpr"), RecipientKind.Authority, Due - TimeSpan.FromHours(30), "AP-1", Dpo, Due - TimeSpan.FromHours(30));
-        i.MarkNotified(Dpo, Due - TimeSpan.FromHours(30));
+        i.RecordNoticeGiven(RecipientKind.Authority, Due - TimeSpan.FromHours(30), "AP-1", Dpo, Due - TimeSpan.FromHours(30));
         Assert.Empty(Plan(i, Due + TimeSpan.FromHours(5)));
         var closed = Confirmed();
         closed.Close("Handled.", Dpo, AwareAt.AddHours(3));

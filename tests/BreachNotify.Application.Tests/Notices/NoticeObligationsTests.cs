@@ -56,4 +56,22 @@ public sealed class NoticeObligationsTests
         Assert.Equal("2026-03-30T09:15:00Z", entry.Changes[0].NewValue);
         Assert.Contains("AP-123", entry.Note);
     }
+
+    [Fact]
+    public void The_incident_is_notified_when_the_last_notice_it_requires_is_sent_not_the_first()
+    {
+        // The decision requires the authority and the data subjects; as processor we also tell the controller.
+        var incident = Incident_.Load(Incident());
+        _obligations.MarkSent(incident, NoticeKind.DataSubjects, Due.AddHours(-10), "ntf-1", Actor.System, Due.AddHours(-10));
+        _obligations.MarkSent(incident, NoticeKind.Authority, Due, "AP-1", new Actor("dana", "dpo"), Due);
+        Assert.Equal(IncidentStatus.Confirmed, incident.Status);
+        Assert.Equal(BreachNotify.Domain.Deadlines.RecipientKind.Controllers, Assert.Single(incident.Notices.Outstanding).Recipient);
+
+        _obligations.MarkSent(incident, NoticeKind.Controllers, Due, "ntf-2", Actor.System, Due);
+
+        Assert.Equal(IncidentStatus.Notified, incident.Status);
+        // Each notice meets its obligations, then is recorded; the status change follows the last one.
+        Assert.Equal(["obligations-met", "notice-sent", "obligations-met", "notice-sent", "obligations-met", "notice-sent", "status-changed"],
+            incident.NewEntries.Select(e => e.Action).ToArray());
+    }
 }

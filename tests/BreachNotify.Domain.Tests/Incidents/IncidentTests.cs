@@ -171,8 +171,6 @@ public sealed class IncidentTests
         var i = Suspected();
         Assert.Throws<InvalidStateException>(() => i.Close(null, Dpo, Now));
         i.Confirm(Now.AddMinutes(-5), null, Reporter, Now);
-        i.MarkNotified(Dpo, Now);
-        Assert.Equal(IncidentStatus.Notified, i.Status);
         i.Close("Remediated", Dpo, Now);
         Assert.Equal(IncidentStatus.Closed, i.Status);
         Assert.False(i.Status.IsOpen());

@@ -281,7 +281,6 @@ public sealed partial class NotificationService(
             // recorded with POST /authority-submissions. It counts only when the address is the authority's own channel.
             if (kind == NoticeKind.Authority && !authorityIsRecipient) return;
             obligations.MarkSent(incident, kind, now, notificationId, Actor.System, at);
-            if (n.RecipientKind is not null || kind == NoticeKind.Authority) incident.MarkNotified(Actor.System, at);
         }, cancellationToken);
         LogCompleted(incidentId, notificationId, sentJobs);
     }

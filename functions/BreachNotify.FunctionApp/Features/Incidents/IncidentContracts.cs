@@ -1,4 +1,5 @@
 using BreachNotify.Application.Incidents;
+using BreachNotify.Domain.Deadlines;
 using BreachNotify.Domain.Incidents;
 using BreachNotify.Domain.Risk;
 using BreachNotify.FunctionApp.Features.Assessments;
@@ -60,6 +61,9 @@ public sealed class IncidentResponse
 
     /// <summary>Each enabled regime's obligations with due instants and status (docs/deadlines.md).</summary>
     public IReadOnlyList<DeadlineResponse> Deadlines { get; init; } = [];
+
+    /// <summary>The notices the incident requires and which are made: why the status is (or is not yet) notified.</summary>
+    public required NoticesResponse Notices { get; init; }
     public required string ETag { get; init; }
     public IReadOnlyList<TimelineEntryResponse>? Timeline { get; init; }
 
@@ -87,6 +91,7 @@ public sealed class IncidentResponse
         AssessedAt = s.AssessedAt,
         Decision = s.Decision,
         Deadlines = deadlines ?? [],
+        Notices = NoticesResponse.From(s),
         ETag = etag,
         Timeline = timeline?.Select(ToResponse).ToList(),
     };
@@ -101,6 +106,36 @@ public sealed class IncidentResponse
         }
         return new TimelineEntryResponse(e.Sequence, e.At, e.Actor, e.ActorRole, e.Action, e.Changes, e.Note, details);
     }
+}
+
+/// <summary>One notice the incident requires: why, whether it is made (when, with what reference) and, while it is not, how to make it.</summary>
+public sealed record RequiredNoticeResponse(RecipientKind Recipient, string Basis, bool Made, DateTimeOffset? MadeAt, string? Reference, string? ToDo);
+
+/// <summary>
+/// The notices an incident requires (the decision's, and the controller's when we are processor) and which of them are
+/// made. The status is <c>notified</c> exactly when <see cref="Complete"/>; <see cref="Summary"/> says it in words.
+/// </summary>
+public sealed record NoticesResponse(bool Decided, bool Complete, string Summary, IReadOnlyList<RequiredNoticeResponse> Required, IReadOnlyList<RecipientKind> Outstanding)
+{
+    public static NoticesResponse From(IncidentState s)
+    {
+        var p = NoticeProgress.Of(s);
+        var summary = s.Status is IncidentStatus.Suspected ? "A suspected incident requires no notice until it is confirmed as a personal data breach."
+            : s.Status is IncidentStatus.Dismissed ? "Dismissed: not a personal data breach, so no notice is required."
+            : p.Describe();
+        return new(p.Decided, p.Complete, summary,
+            p.Required.Select(r => new RequiredNoticeResponse(r.Recipient, r.Basis, r.Made, r.MadeAt, r.Reference, r.Made ? null : ToDo(s.Id, r.Recipient))).ToList(),
+            p.Outstanding.Select(r => r.Recipient).ToList());
+    }
+
+    private static string ToDo(string id, RecipientKind recipient) => recipient switch
+    {
+        RecipientKind.Authority => $"Submit the notice through the authority's portal and record its reference (POST /api/incidents/{id}/authority-submissions), or send the authority notice to the authority's own address (POST /api/incidents/{id}/notifications, kind authority).",
+        RecipientKind.DataSubjects => $"Upload the data subjects and send their notice (POST /api/incidents/{id}/notifications, kind data-subjects).",
+        RecipientKind.Controllers => $"Upload the controller's contacts and send the controller notice (POST /api/incidents/{id}/notifications, kind controllers).",
+        RecipientKind.Public => $"Send the public communication for publication (POST /api/incidents/{id}/notifications, kind public).",
+        _ => "Record the notice.",
+    };
 }
 
 public sealed record IncidentListItem(string Id, string Title, IncidentStatus Status, string Source, DateTimeOffset CreatedAt, DateTimeOffset DetectedAt, DateTimeOffset? AwareAt);

@@ -24,7 +24,7 @@ public sealed class RegisterFunctions(BreachRegister register, TimeProvider time
         "breachTypes", "dataCategories", "dataSubjects", "records", "contained",
         "risk", "severity", "severityScore", "recommendedNotifyAuthority", "recommendedNotifyDataSubjects",
         "notifyAuthority", "notifyDataSubjects", "publicCommunication", "rationale", "decidedBy", "decidedAt", "isOverride", "departures",
-        "headHash", "headSequence",
+        "noticesOutstanding", "headHash", "headSequence",
     ];
 
     [Function("Register")]
@@ -70,7 +70,7 @@ public sealed class RegisterFunctions(BreachRegister register, TimeProvider time
         Wire(e.Risk), Wire(e.Severity), e.SeverityScore?.ToString(CultureInfo.InvariantCulture), YesNo(e.RecommendedNotifyAuthority), YesNo(e.RecommendedNotifyDataSubjects),
         YesNo(e.NotifyAuthority), YesNo(e.NotifyDataSubjects), YesNo(e.PublicCommunication), e.Rationale, e.DecidedBy, Instant(e.DecidedAt), YesNo(e.IsOverride),
         e.Departures is null ? null : string.Join("; ", e.Departures),
-        e.HeadHash, Number(e.HeadSequence),
+        string.Join(' ', e.NoticesOutstanding.Select(r => Wire(r))), e.HeadHash, Number(e.HeadSequence),
     ];
 
     private static string? Instant(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

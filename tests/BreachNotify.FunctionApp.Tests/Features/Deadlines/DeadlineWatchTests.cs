@@ -133,7 +133,7 @@ public sealed class DeadlineWatchTests : IDisposable
         await h.Incidents.ChangeAsync(id, null, (i, now) =>
         {
             h.Deadlines.MarkNoticeSent(i, RecipientKind.Authority, now, "AP-2026-0042", new Actor("dana", "dpo"), now);
-            i.MarkNotified(new Actor("dana", "dpo"), now);
+            i.RecordNoticeGiven(RecipientKind.Authority, now, "AP-2026-0042", new Actor("dana", "dpo"), now);
         });
         for (var now = Due - TimeSpan.FromHours(47); now <= Due + TimeSpan.FromHours(24); now += TimeSpan.FromHours(1))
         {

@@ -71,7 +71,7 @@ public sealed class EndToEndNoticeTests : IDisposable
         Assert.Contains("Dieter Müller", mails["dieter@example.de"].Html);
         Assert.All(mails.Values, m => Assert.Contains("Acme B.V.", m.Subject));
 
-        // Status: every job and recipient sent; the incident is notified, with the notice on its timeline.
+        // Status: every job and recipient sent; the notice is on the incident, which still owes the authority notice.
         var list = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}/notifications"), HttpStatusCode.OK);
         var n = Assert.Single(list.GetProperty("items").EnumerateArray());
         Assert.Equal("completed", n.GetProperty("status").GetString());
@@ -79,7 +79,8 @@ public sealed class EndToEndNoticeTests : IDisposable
         Assert.Equal(5, n.GetProperty("recipientsByStatus").GetProperty("sent").GetInt64());
         Assert.All(n.GetProperty("jobs").EnumerateArray(), j => Assert.Equal("sent", j.GetProperty("status").GetString()));
         var incident = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}"), HttpStatusCode.OK);
-        Assert.Equal("notified", incident.GetProperty("status").GetString());
+        Assert.Equal("confirmed", incident.GetProperty("status").GetString());
+        Assert.Equal(["authority"], incident.GetProperty("notices").GetProperty("outstanding").EnumerateArray().Select(x => x.GetString()));
         var recipients = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}/recipients"), HttpStatusCode.OK);
         Assert.Equal(5, recipients.GetProperty("noticesByStatus").GetProperty("sent").GetInt64());
     }

@@ -190,8 +190,10 @@ public sealed class NotificationEndpointTests : IDisposable
         Assert.Equal("2026-03-30T10:00:00Z", body.GetProperty("dueAt").GetString());
         await HttpAssert.Body(await dpo.PostJson($"/api/incidents/{id}/authority-submissions", """{"reference":"AP-2026-0042"}"""), HttpStatusCode.OK);
 
+        // The authority is notified; the data subjects the decision also calls for are not yet: still confirmed.
         var incident = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}"), HttpStatusCode.OK);
-        Assert.Equal("notified", incident.GetProperty("status").GetString());
+        Assert.Equal("confirmed", incident.GetProperty("status").GetString());
+        Assert.Equal(["data-subjects"], incident.GetProperty("notices").GetProperty("outstanding").EnumerateArray().Select(x => x.GetString()));
         var sent = Assert.Single(incident.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("action").GetString() == "notice-sent");
         Assert.Equal("2026-03-28T09:00:00Z", sent.GetProperty("changes")[0].GetProperty("newValue").GetString());
 

@@ -81,7 +81,9 @@ public sealed class SendNoticeTests : IDisposable
         Assert.Equal(64, job.GetProperty("bodySha256").GetString()!.Length);
         Assert.Equal(2, n.GetProperty("recipientsByStatus").GetProperty("sent").GetInt64());
         var incidentBody = await HttpAssert.Body(await _factory.Dpo().GetAsync($"/api/incidents/{incident}"), HttpStatusCode.OK);
-        Assert.Equal("notified", incidentBody.GetProperty("status").GetString());
+        // The data subjects are told; the authority the decision also calls for is not yet notified.
+        Assert.Equal("confirmed", incidentBody.GetProperty("status").GetString());
+        Assert.Equal(["authority"], incidentBody.GetProperty("notices").GetProperty("outstanding").EnumerateArray().Select(x => x.GetString()));
         Assert.Contains(incidentBody.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("action").GetString() == "notice-sent");
     }
 

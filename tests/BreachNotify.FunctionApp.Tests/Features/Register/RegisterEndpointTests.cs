@@ -54,6 +54,10 @@ public sealed class RegisterEndpointTests : IDisposable
         Assert.StartsWith("Stolen, unencrypted;", d.GetProperty("rationale").GetString());
         Assert.Equal("dana", d.GetProperty("decidedBy").GetString());
         Assert.Equal(1200, d.GetProperty("dataSubjects").GetInt64());
+        // Decided but not yet notified: the register says what is still owed, as the incident does.
+        Assert.Equal(["authority"], d.GetProperty("noticesOutstanding").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal(["authority"], incident.GetProperty("notices").GetProperty("outstanding").EnumerateArray().Select(x => x.GetString()));
+        Assert.Empty(items[0].GetProperty("noticesOutstanding").EnumerateArray());
     }
 
     [Fact]
@@ -82,7 +86,7 @@ public sealed class RegisterEndpointTests : IDisposable
         // Records end with CRLF; the rationale's own LF stays inside its quoted field.
         var line = text.Split("\r\n").Single(l => l.StartsWith(decided, StringComparison.Ordinal));
         Assert.StartsWith($"{decided},Laptop stolen,confirmed,manual,sam,,controller,,,2026-03-27T09:15:00Z,2026-03-27T09:15:00Z,,2026-03-27T12:00:00Z,,,confidentiality,contact identity,1200,,no,", line);
-        Assert.Matches(",yes,no,no,\"Stolen, unencrypted; \"\"contained\"\" later, see ticket 7,\nsecond line\",dana,2026-03-27T12:00:00Z,no,,[0-9a-f]{64},3$", line);
+        Assert.Matches(",yes,no,no,\"Stolen, unencrypted; \"\"contained\"\" later, see ticket 7,\nsecond line\",dana,2026-03-27T12:00:00Z,no,,authority,[0-9a-f]{64},3$", line);
     }
 
     [Fact]
@@ -93,6 +97,7 @@ public sealed class RegisterEndpointTests : IDisposable
             Id = "inc-1", Title = "+cmd", Status = IncidentStatus.Closed, Source = "-source", Reporter = "@me", Role = ProcessingRole.Processor,
             ControllerCustomer = "\tTabbed", Countries = ["NL", "BE"], DetectedAt = DateTimeOffset.Parse("2026-01-02T03:04:05+01:00", System.Globalization.CultureInfo.InvariantCulture),
             CreatedAt = DateTimeOffset.Parse("2026-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture), DataSubjects = 0, Records = 12,
+            NoticesOutstanding = [BreachNotify.Domain.Deadlines.RecipientKind.DataSubjects, BreachNotify.Domain.Deadlines.RecipientKind.Controllers],
         };
         using var stream = new MemoryStream();
         await RegisterFunctions.WriteCsvAsync([entry], stream, CancellationToken.None);
@@ -101,6 +106,7 @@ public sealed class RegisterEndpointTests : IDisposable
         Assert.Equal("", lines[2]);
         Assert.StartsWith("inc-1,\"'+cmd\",closed,\"'-source\",\"'@me\",,processor,\"'\tTabbed\",NL BE,2026-01-02T02:04:05Z,,,2026-01-02T03:04:05Z,", lines[1]);
         Assert.Contains(",0,12,", lines[1]);
+        Assert.EndsWith(",data-subjects controllers,,0", lines[1]);
         Assert.Equal(RegisterFunctions.CsvColumns.Length, RegisterFunctions.Fields(entry).Length);
     }
 }
