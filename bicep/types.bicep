@@ -14,6 +14,8 @@ type organisation = {
   timeZone: string
   @description('Where the authority notice is mailed.')
   authorityNoticeEmail: string?
+  @description('The dashboard as people open it, ending in /api/ui/ (custom domain, front door); default: https://<app>.azurewebsites.net/api/ui/. Reminder e-mails link to incidents there.')
+  dashboardUrl: string?
 }
 
 @export()

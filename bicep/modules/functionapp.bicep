@@ -67,6 +67,8 @@ var appSettings = [
   { name: 'Organisation__Dpo__Email', value: organisation.dpoEmail }
   { name: 'Organisation__LeadAuthority', value: organisation.leadAuthority }
   { name: 'Organisation__TimeZone', value: organisation.timeZone }
+  // Reminder e-mails link to incidents here: the app's own host name unless the dashboard is reached another way.
+  { name: 'Organisation__DashboardUrl', value: organisation.?dashboardUrl ?? 'https://${appName}.azurewebsites.net/api/ui/' }
 ]
 
 // Timer schedules (NCRONTAB with seconds, UTC), read by the timer triggers as %<Function>:Schedule%.

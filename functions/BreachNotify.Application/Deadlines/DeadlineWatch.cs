@@ -103,16 +103,17 @@ public sealed partial class DeadlineWatch(
         try
         {
             if (recipients.Count > 0)
-                await email.SendAsync(ReminderMessages.Create(state, reminder, recipients, emailOptions.Value.FromAddress, deadlines.TimeZone, now), ct);
+                await email.SendAsync(ReminderMessages.Create(state, reminder, recipients, emailOptions.Value.FromAddress, deadlines.TimeZone, now,
+                    organisation.Value.IncidentPageUrl(state.Id)), ct);
             else
-                LogNoRecipients(state.Id, reminder.Kind.ToString());
+                LogNoRecipients(Describe(reminder), state.Id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Give the claim back: the next sweep retries (transient), or keeps reporting the problem (permanent).
             await ledger.ReleaseAsync(state.Id, reminder.Key, etag, CancellationToken.None);
             Interlocked.Increment(ref counts.Failed);
-            LogSendFailed(state.Id, reminder.Kind.ToString(), RedactedException.Of(ex));
+            LogSendFailed(Describe(reminder), state.Id, RedactedException.Of(ex));
             return;
         }
         await ledger.MarkSentAsync(state.Id, reminder.Key, etag, recipients.Count, now, ct);
@@ -126,8 +127,16 @@ public sealed partial class DeadlineWatch(
             case ReminderKind.Unconfirmed: Interlocked.Increment(ref counts.Unconfirmed); break;
             default: Interlocked.Increment(ref counts.Reminders); break;
         }
-        LogSent(state.Id, reminder.Kind.ToString(), reminder.Deadline?.Regime, reminder.Deadline?.Obligation, recipients.Count);
+        LogSent(Describe(reminder), state.Id, recipients.Count);
     }
+
+    /// <summary>What a reminder is, in words, for the log: which kind, and for a deadline which obligation.</summary>
+    internal static string Describe(PlannedReminder reminder) => reminder.Kind switch
+    {
+        ReminderKind.Unconfirmed => $"Reminder that the suspected incident is still unconfirmed after {Incident.ThresholdText(reminder.Threshold!.Value)}",
+        ReminderKind.Escalation => $"Escalation of the missed deadline {reminder.Deadline!.Regime}/{reminder.Deadline.Obligation}",
+        _ => $"Reminder of the deadline {reminder.Deadline!.Regime}/{reminder.Deadline.Obligation}, {Incident.ThresholdText(reminder.Threshold!.Value)} or less left",
+    };
 
     /// <summary>The owner (when it is an e-mail address), the DPO, and for escalations the escalation list. Deduplicated.</summary>
     internal IReadOnlyList<string> Recipients(IncidentState state, ReminderKind kind)
@@ -156,14 +165,14 @@ public sealed partial class DeadlineWatch(
     [LoggerMessage(Level = LogLevel.Information, Message = "Deadline watch: {Incidents} open incidents, {Sent} sent, {AlreadyClaimed} already claimed, {Skipped} thresholds passed over, {Failed} failed")]
     private partial void LogSwept(int incidents, int sent, int alreadyClaimed, int skipped, int failed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deadline {Kind} for incident {IncidentId} ({Regime}/{Obligation}) sent to {Recipients} recipients")]
-    private partial void LogSent(string incidentId, string kind, string? regime, string? obligation, int recipients);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Reminder} for incident {IncidentId}: e-mailed to {Recipients} recipients")]
+    private partial void LogSent(string reminder, string incidentId, int recipients);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deadline {Kind} for incident {IncidentId} has no recipients: configure Organisation:Dpo:Email or Escalation:Recipients")]
-    private partial void LogNoRecipients(string incidentId, string kind);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reminder} for incident {IncidentId}: nobody to send it to; configure Organisation:Dpo:Email or Escalation:Recipients")]
+    private partial void LogNoRecipients(string reminder, string incidentId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Deadline {Kind} for incident {IncidentId} could not be sent; the claim was released for the next sweep")]
-    private partial void LogSendFailed(string incidentId, string kind, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Reminder} for incident {IncidentId}: could not be sent; the claim was released for the next sweep")]
+    private partial void LogSendFailed(string reminder, string incidentId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Deadline watch failed for incident {IncidentId}")]
     private partial void LogIncidentFailed(string incidentId, Exception exception);

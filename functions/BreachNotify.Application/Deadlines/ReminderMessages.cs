@@ -11,21 +11,26 @@ namespace BreachNotify.Application.Deadlines;
 
 /// <summary>
 /// Reminder e-mails, plain English text and simple HTML. They carry only what the recipient needs to act: the incident
-/// id and title, the obligation, the due instant in UTC and in the organisation's zone. No facts, no data subjects.
+/// id and title, the obligation, the due instant in UTC and in the organisation's zone, and a link to the incident's
+/// page in the dashboard. No facts, no data subjects.
 /// </summary>
 public static class ReminderMessages
 {
-    public static EmailMessage Create(IncidentState incident, PlannedReminder reminder, IReadOnlyList<string> recipients, EmailAddress from, TimeZoneInfo zone, DateTimeOffset now)
+    /// <param name="incidentPage">The incident's page in the dashboard (<c>Organisation:DashboardUrl</c>, see
+    /// <see cref="Organisation.OrganisationOptions.IncidentPageUrl"/>).</param>
+    public static EmailMessage Create(IncidentState incident, PlannedReminder reminder, IReadOnlyList<string> recipients, EmailAddress from, TimeZoneInfo zone, DateTimeOffset now, string incidentPage)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(incidentPage);
         var (subject, lines) = Content(incident, reminder, zone, now);
         var text = new StringBuilder();
         foreach (var line in lines) text.Append(line).Append('\n');
-        text.Append('\n').Append("Details and timeline: GET /api/incidents/").Append(incident.Id).Append('\n');
+        text.Append('\n').Append("Open the incident in BreachNotify: ").Append(incidentPage).Append('\n');
         text.Append("This is an automatic message from BreachNotify's deadline watch.\n");
         var html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
         html.Append("<h2>").Append(WebUtility.HtmlEncode(subject)).Append("</h2>");
         foreach (var line in lines) html.Append("<p>").Append(WebUtility.HtmlEncode(line)).Append("</p>");
-        html.Append("<p style=\"color:#666\">Details and timeline: GET /api/incidents/").Append(WebUtility.HtmlEncode(incident.Id)).Append("<br>This is an automatic message from BreachNotify's deadline watch.</p></body></html>");
+        html.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(incidentPage)).Append("\">Open incident ").Append(WebUtility.HtmlEncode(incident.Id)).Append(" in BreachNotify</a></p>");
+        html.Append("<p style=\"color:#666\">This is an automatic message from BreachNotify's deadline watch.</p></body></html>");
         var category = reminder.Kind switch { ReminderKind.Escalation => "deadline-escalation", ReminderKind.Unconfirmed => "unconfirmed-reminder", _ => "deadline-reminder" };
         return new EmailMessage(
             MessageKey(incident.Id, reminder.Key),
@@ -48,7 +53,7 @@ public static class ReminderMessages
         if (r.Kind == ReminderKind.Unconfirmed)
         {
             lines.Add($"Suspected since: {Both(s.DetectedAt, zone)}");
-            lines.Add($"This incident has been suspected for more than {Hours(r.Threshold!.Value)}. Confirm it (POST /api/incidents/{s.Id}/confirm with awareAt: this starts the 72-hour clock) or dismiss it with a reason. Awareness must not be postponed by neglect (EDPB Guidelines 9/2022).");
+            lines.Add($"This incident has been suspected for more than {Hours(r.Threshold!.Value)}. On its page, confirm it as a personal data breach (this starts the 72-hour clock) or dismiss it with a reason. Awareness must not be postponed by neglect (EDPB Guidelines 9/2022).");
             return ($"[BreachNotify] Suspected incident {s.Id} still unconfirmed", lines);
         }
         var d = r.Deadline!;

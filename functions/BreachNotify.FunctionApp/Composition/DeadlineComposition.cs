@@ -13,6 +13,7 @@ public static class DeadlineComposition
         services.AddOptions<OrganisationOptions>().Bind(configuration.GetSection(OrganisationOptions.SectionName))
             .Validate(o => o.TryResolveTimeZone(out _), "Organisation:TimeZone is not a known time zone id (e.g. Europe/Amsterdam).")
             .Validate(o => o.Dpo.Email is null || Application.Email.EmailOptions.IsAddress(o.Dpo.Email), "Organisation:Dpo:Email must be an e-mail address.")
+            .Validate(o => o.TryResolveDashboardUrl(out _), "Organisation:DashboardUrl must be the dashboard's absolute http(s) URL without query or fragment, e.g. https://breachnotify.example.org/api/ui/ (reminder e-mails link to incidents there).")
             .ValidateOnStart();
         services.AddOptions<DeadlineOptions>().Bind(configuration.GetSection(DeadlineOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeadlineOptions>, DeadlineOptionsValidator>();

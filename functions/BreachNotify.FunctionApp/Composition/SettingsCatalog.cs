@@ -130,6 +130,7 @@ public static class SettingsCatalog
         new("Organisation:TimeZone", AzureProvisioning.Required, SettingSource.Options, "IANA time zone for local times (dashboard, due times)"),
         new("Organisation:AuthorityNoticeEmail", AzureProvisioning.Parameter, SettingSource.Options, "where the authority notice is mailed"),
         new("Organisation:PublicNoticeEmail", AzureProvisioning.Default, SettingSource.Options, "where the public communication is mailed (default: the DPO)"),
+        new("Organisation:DashboardUrl", AzureProvisioning.Required, SettingSource.Options, "the dashboard's URL as people open it (…/api/ui/): reminder e-mails link to incidents there"),
         new("Notices:MaxUploadBytes", AzureProvisioning.Default, SettingSource.Options, "recipients upload body limit"),
         new("Notices:ImportParallelism", AzureProvisioning.Default, SettingSource.Options, "notice jobs written at once (1 with SQLite, 4 otherwise)"),
         new("Notices:JobSize", AzureProvisioning.Default, SettingSource.Options, "recipients per notice job (≤ 1000)"),

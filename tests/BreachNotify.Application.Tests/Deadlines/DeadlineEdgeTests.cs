@@ -68,7 +68,10 @@ public sealed class DeadlineEdgeTests
                     var deadlines = DeadlineCalculator.Compute(state, rules, now);
                     Assert.Equal(rules.Regimes.Sum(r => r.Obligations.Count), deadlines.Count);
                     foreach (var reminder in ReminderPlanner.Plan(state, deadlines, policy, now))
-                        Assert.NotEmpty(ReminderMessages.Create(state, reminder, ["dpo@example.com"], from, rules.TimeZone, now).TextBody);
+                    {
+                        Assert.NotEmpty(ReminderMessages.Create(state, reminder, ["dpo@example.com"], from, rules.TimeZone, now, Page).TextBody);
+                        Assert.NotEmpty(BreachNotify.Application.Deadlines.DeadlineWatch.Describe(reminder));
+                    }
                     DeadlineCalculator.LateObligationsRequiringReasons(state, rules, now);
                 }
     }
@@ -162,6 +165,8 @@ public sealed class DeadlineEdgeTests
         Assert.Equal(DeadlineStatus.DueSoon, DeadlineCalculator.StatusAt(DateTimeOffset.MaxValue, TimeSpan.FromHours(24), DateTimeOffset.MaxValue));
     }
 
+    private const string Page = "https://breaches.example.org/api/ui/#/incident/inc-1";
+
     [Fact]
     public void Reminders_for_a_flagged_deadline_say_what_to_check()
     {
@@ -170,7 +175,7 @@ public sealed class DeadlineEdgeTests
         var plan = ReminderPlanner.Plan(state, DeadlineCalculator.Compute(state, rules, Now), new ReminderPolicy(ReminderPolicy.DefaultThresholds, TimeSpan.FromHours(24)), Now);
         var escalation = plan.First(p => p.Deadline is { Regime: "gdpr", Obligation: "notify-authority" });
         Assert.Equal(ReminderKind.Escalation, escalation.Kind);
-        var text = ReminderMessages.Create(state, escalation, ["dpo@example.com"], new EmailAddress("breachnotify@example.com"), rules.TimeZone, Now).TextBody;
+        var text = ReminderMessages.Create(state, escalation, ["dpo@example.com"], new EmailAddress("breachnotify@example.com"), rules.TimeZone, Now, Page).TextBody;
         Assert.Contains("Due: 0001-01-04 00:00 UTC", text);
         Assert.Contains("Check: The stored awareAt (0001-01-01T00:00:00Z) is before 2000-01-01", text);
     }

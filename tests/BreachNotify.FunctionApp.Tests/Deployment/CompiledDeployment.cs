@@ -149,6 +149,7 @@ public sealed class CompiledDeployment
               leadAuthority: 'NL'
               timeZone: 'Europe/Amsterdam'
               authorityNoticeEmail: 'meldingen@example.org'
+              dashboardUrl: 'https://breaches.example.org/api/ui/'
             }
             param apiKeys = [
               { name: 'dpo', role: 'dpo', keySha256: '{{DpoKeySha256}}' }

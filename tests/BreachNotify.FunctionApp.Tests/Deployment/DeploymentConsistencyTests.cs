@@ -91,6 +91,16 @@ public sealed class DeploymentConsistencyTests
     }
 
     [Fact]
+    public void Reminder_links_go_to_the_app_s_own_dashboard_unless_another_address_is_given()
+    {
+        var app = Compiled.Example.Site!;
+        Assert.Equal($"https://{app.ShortName}.azurewebsites.net/api/ui/", Compiled.Example.Setting("Organisation__DashboardUrl"));
+        Assert.Equal("https://breaches.example.org/api/ui/", Compiled.Full.Setting("Organisation__DashboardUrl"));
+        Assert.All([Compiled.Example, Compiled.Full], d => Assert.True(
+            new BreachNotify.Application.Organisation.OrganisationOptions { DashboardUrl = d.Setting("Organisation__DashboardUrl")! }.TryResolveDashboardUrl(out _)));
+    }
+
+    [Fact]
     public void Timer_schedules_are_set_as_six_field_NCRONTAB()
     {
         var expected = new Dictionary<string, string>

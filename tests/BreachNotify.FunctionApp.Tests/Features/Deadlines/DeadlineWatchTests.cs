@@ -17,9 +17,9 @@ public sealed class DeadlineWatchTests : IDisposable
 
     private string Db => Path.Combine(_dir, "watch.db");
 
-    private WatchHarness Harness(Action<DeadlineOptions>? configure = null)
+    private WatchHarness Harness(Action<DeadlineOptions>? configure = null, string? dashboardUrl = null)
     {
-        var h = new WatchHarness(Db, _clock, _email, configure);
+        var h = new WatchHarness(Db, _clock, _email, configure, dashboardUrl);
         _harnesses.Add(h);
         return h;
     }
@@ -207,5 +207,28 @@ public sealed class DeadlineWatchTests : IDisposable
         Assert.DoesNotContain("owner@example.com", m.TextBody);
         Assert.Contains("2026-03-30 09:15 UTC", m.HtmlBody);
         Assert.Equal("breachnotify@example.invalid", m.From.Address);
+    }
+
+    [Fact]
+    public async Task Reminders_link_to_the_incident_page_and_the_log_says_what_was_sent()
+    {
+        var h = Harness(dashboardUrl: "https://breaches.example.org/api/ui");
+        var suspected = (await h.Incidents.CreateAsync(new IncidentDraft { Title = "Odd logins", DetectedAt = AwareAt }, null, new Actor("sam", "reporter"), null, "")).Stored.Incident.Id;
+        var confirmed = await h.ConfirmedAsync(AwareAt);
+        _clock.SetUtcNow(Due - TimeSpan.FromHours(23));
+        var swept = await h.Watch.SweepAsync(false);
+        Assert.Equal((1, 1), (swept.Reminders, swept.Unconfirmed));
+
+        foreach (var (id, m) in new[] { (suspected, _email.Sent.Single(m => m.Subject.Contains("unconfirmed", StringComparison.Ordinal))),
+                                        (confirmed, _email.Sent.Single(m => m.Subject.Contains("left", StringComparison.Ordinal))) })
+        {
+            Assert.Contains($"Open the incident in BreachNotify: https://breaches.example.org/api/ui/#/incident/{id}", m.TextBody);
+            Assert.Contains($"href=\"https://breaches.example.org/api/ui/#/incident/{id}\"", m.HtmlBody);
+            Assert.DoesNotContain("/api/incidents", m.TextBody);
+        }
+        var lines = h.Log.Collector.GetSnapshot().Select(r => r.Message).ToList();
+        Assert.Contains($"Reminder that the suspected incident is still unconfirmed after 24h for incident {suspected}: e-mailed to 1 recipients", lines);
+        Assert.Contains($"Reminder of the deadline gdpr/notify-authority, 24h or less left for incident {confirmed}: e-mailed to 2 recipients", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("(/)", StringComparison.Ordinal) || l.Contains("Deadline Unconfirmed", StringComparison.Ordinal));
     }
 }

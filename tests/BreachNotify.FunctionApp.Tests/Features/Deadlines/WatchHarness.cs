@@ -32,7 +32,7 @@ public sealed class RecordingEmailSender : IEmailSender
 /// </summary>
 public sealed class WatchHarness : IDisposable
 {
-    public WatchHarness(string databasePath, FakeTimeProvider clock, RecordingEmailSender email, Action<DeadlineOptions>? configure = null)
+    public WatchHarness(string databasePath, FakeTimeProvider clock, RecordingEmailSender email, Action<DeadlineOptions>? configure = null, string? dashboardUrl = null)
     {
         Clock = clock;
         Email = email;
@@ -42,14 +42,18 @@ public sealed class WatchHarness : IDisposable
         var options = new DeadlineOptions();
         configure?.Invoke(options);
         var org = Options.Create(new OrganisationOptions { Dpo = new DpoOptions { Email = "dpo@example.com" } });
+        if (dashboardUrl is not null) org.Value.DashboardUrl = dashboardUrl;
         Deadlines = new DeadlineService(Options.Create(options), org);
         Ledger = new ReminderLedger(Store);
         Watch = new DeadlineWatch(Repository, Incidents, Deadlines, Ledger, email, Options.Create(options),
             Options.Create(new EscalationOptions { Recipients = ["ciso@example.com", "dpo@example.com"] }), org,
-            Options.Create(new EmailOptions()), clock, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), NullLogger<DeadlineWatch>.Instance);
+            Options.Create(new EmailOptions()), clock, BreachNotify.Application.Telemetry.BreachNotifyTelemetry.Detached(), Log);
         Incidents.InitializeAsync().GetAwaiter().GetResult();
         Ledger.InitializeAsync().GetAwaiter().GetResult();
     }
+
+    /// <summary>What the watch logged.</summary>
+    public Microsoft.Extensions.Logging.Testing.FakeLogger<DeadlineWatch> Log { get; } = new();
 
     public FakeTimeProvider Clock { get; }
     public RecordingEmailSender Email { get; }
