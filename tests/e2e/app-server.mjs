@@ -53,6 +53,8 @@ export async function startApp() {
     Organisation__Dpo__Name: 'Dana Privacy',
     Organisation__Dpo__Email: 'dpo@example.test',
     Organisation__LeadAuthority: 'NL',
+    // Reminder e-mails link to incidents in this dashboard.
+    Organisation__DashboardUrl: `http://127.0.0.1:${port}/api/ui/`,
     Logging__LogLevel__Default: 'Warning',
   };
   Object.entries(keys).forEach(([role, key], i) => {

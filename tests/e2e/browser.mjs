@@ -7,7 +7,11 @@ import path from 'node:path';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launch() {
+/**
+ * A fresh headless Chromium. `bypassCSP` is for the accessibility audit's context only: it lets the test inject axe-core
+ * into pages whose Content-Security-Policy (script-src 'self') would refuse it; the app's own pages run with CSP on.
+ */
+export async function launch({ bypassCSP = false } = {}) {
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (scripts/test.sh does this as root)`);
   const profile = await mkdtemp(path.join(tmpdir(), 'bn-chromium-'));
   // A persistent context is how playwright passes --user-data-dir: a fresh profile for every run.
@@ -15,6 +19,7 @@ export async function launch() {
     executablePath: chromiumPath,
     headless: true,
     acceptDownloads: true,
+    bypassCSP,
     viewport: { width: 1280, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],

@@ -39,10 +39,9 @@ public sealed record NoticeProgress(bool Decided, IReadOnlyList<RequiredNotice> 
         var d = state.Decision;
         if (d is not null)
         {
-            var when = Incident.Format(d.DecidedAt);
-            if (d.NotifyAuthority) required.Add(Made(state, RecipientKind.Authority, $"Art 33(1): the DPO decided on {when} to notify the supervisory authority."));
-            if (d.NotifyDataSubjects) required.Add(Made(state, RecipientKind.DataSubjects, $"Art 34(1): the DPO decided on {when} to tell the data subjects."));
-            if (d.PublicCommunication) required.Add(Made(state, RecipientKind.Public, $"Art 34(3)(c): the DPO decided on {when} to make a public communication."));
+            if (d.NotifyAuthority) required.Add(Made(state, RecipientKind.Authority, "Art 33(1): the DPO's decision is to notify the supervisory authority."));
+            if (d.NotifyDataSubjects) required.Add(Made(state, RecipientKind.DataSubjects, "Art 34(1): the DPO's decision is to tell the data subjects."));
+            if (d.PublicCommunication) required.Add(Made(state, RecipientKind.Public, "Art 34(3)(c): the DPO's decision is to make a public communication."));
         }
         if (state.Role == ProcessingRole.Processor)
             required.Add(Made(state, RecipientKind.Controllers, $"Art 33(2): as processor we tell the controller ({state.ControllerCustomer}) without undue delay."));

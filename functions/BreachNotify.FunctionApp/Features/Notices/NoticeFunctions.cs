@@ -141,12 +141,15 @@ public sealed class NoticeFunctions(
         return TypedResults.Ok(texts);
     }
 
+    /// <summary>The texts per language, with the incident's ETag as it was read first: send it as <c>If-Match</c> with the
+    /// next PUT so that it fails (412) rather than overwrite a change made meanwhile.</summary>
     [Function("GetNoticeContent")]
     [Authorize(Policy = Policies.Read)]
     public async Task<Ok<IReadOnlyDictionary<string, NoticeTexts>>> GetContent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notice-content")] HttpRequest req, string id, CancellationToken cancellationToken)
     {
-        _ = await incidents.GetAsync(id, cancellationToken);
+        var stored = await incidents.GetAsync(id, cancellationToken);
+        req.HttpContext.Response.Headers.ETag = stored.ETag;
         return TypedResults.Ok(await content.GetAsync(id, cancellationToken));
     }
 

@@ -16,7 +16,8 @@ async function route() {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
   const parts = path.split('/').filter(Boolean);
-  if (!me.current && parts[0] !== 'login') { location.replace('#/login'); return; }
+  // Not logged in: log in first, then go where the link pointed (a reminder e-mail links to an incident's page).
+  if (!me.current && parts[0] !== 'login') { location.replace('#/login' + (path && path !== '/' ? '?next=' + encodeURIComponent(location.hash) : '')); return; }
   const section = parts[0] === 'incident' ? 'incidents' : parts[0];
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === section) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
@@ -26,7 +27,7 @@ async function route() {
   main.append(view);
   try {
     switch (parts[0]) {
-      case 'login': await loginPage(view); break;
+      case 'login': await loginPage(view, params.get('next')); break;
       case 'report': await reportPage(view); break;
       case 'incident': await detailPage(view, decodeURIComponent(parts[1] ?? '')); break;
       case 'register': await registerPage(view); break;

@@ -213,7 +213,7 @@ export function liveAssessment(form, target) {
     } catch (e) {
       if (gen !== generation) return;
       if (e instanceof ApiError && e.status === 400) {
-        const items = Object.entries(e.problem?.errors ?? {}).map(([k, v]) => h('li', {}, `${k.replace(/^facts\./, '')}: ${v.join(' ')}`));
+        const items = Object.entries(e.problem?.errors ?? {}).map(([k, v]) => h('li', {}, `${W.humanize(k.replace(/^facts\./, ''))}: ${v.join(' ')}`));
         clear(target).append(h('p', {}, 'Still needed before the engine can judge:'), h('ul', { class: 'missing' }, items));
       } else if (e instanceof ApiError && e.status === 403) {
         clear(target).append(h('p', { class: 'muted' }, 'Your role may not run assessments.'));

@@ -69,41 +69,67 @@ export function duration(ms) {
 const DUE_SOON_MS = 24 * 3600 * 1000;
 
 /**
- * A deadline's display state. The server's status wins for met and not-required; pending/due-soon/overdue are
- * recomputed every second so the colour changes the moment a threshold passes.
+ * A deadline's display state. The server's status wins for met and not-required. Without a due instant there is
+ * nothing to count down: 'not-started' while the clock has not started (a suspected incident, or an anchoring notice
+ * not sent yet), 'no-deadline' when the rule sets no period ("without undue delay"). Otherwise pending/due-soon/overdue
+ * are recomputed every second so the colour changes the moment a threshold passes.
  */
 export function deadlineState(d, now = Date.now()) {
   if (d.metAt || d.status === 'met') return 'met';
   if (d.status === 'not-required') return 'not-required';
+  if (!d.dueAt) return d.startedAt ? 'no-deadline' : 'not-started';
   const left = new Date(d.dueAt).getTime() - now;
   if (left <= 0) return 'overdue';
   if (left <= DUE_SOON_MS || d.status === 'due-soon') return 'due-soon';
   return 'pending';
 }
 
+export const stateWords = {
+  met: 'met',
+  'not-required': 'not required',
+  'not-started': 'clock not started',
+  'no-deadline': 'without undue delay (no fixed period)',
+};
+
 export function countdownText(d, now = Date.now()) {
   const state = deadlineState(d, now);
-  if (state === 'met') return 'met';
-  if (state === 'not-required') return 'not required';
+  if (stateWords[state]) return stateWords[state];
   const left = new Date(d.dueAt).getTime() - now;
   return left <= 0 ? `overdue by ${duration(left)}` : `${duration(left)} left`;
 }
 
-/** The deadline that matters most: the earliest still running (overdue first), else the latest met. */
+/** Whether a deadline has a running clock (a due instant, not met, required). */
+const running = d => ['pending', 'due-soon', 'overdue'].includes(deadlineState(d));
+
+/** The deadline that matters most: the earliest still running (overdue first), else the latest met; null when none has a clock. */
 export function nearestDeadline(deadlines) {
   if (!Array.isArray(deadlines) || deadlines.length === 0) return null;
-  const open = deadlines.filter(d => !d.metAt && d.status !== 'met' && d.status !== 'not-required' && d.dueAt);
+  const open = deadlines.filter(running);
   if (open.length) return open.sort((a, b) => new Date(a.dueAt) - new Date(b.dueAt))[0];
   const met = deadlines.filter(d => d.metAt || d.status === 'met');
-  return met.length ? met[met.length - 1] : deadlines[0];
+  return met.length ? met[met.length - 1] : null;
+}
+
+/**
+ * Why no deadline runs, in words, for a list that has none running: the clock has not started (suspected, or waiting
+ * for another notice), nothing is required, or the rules set no fixed period.
+ */
+export function noClockText(incident) {
+  const states = (incident.deadlines ?? []).map(d => deadlineState(d));
+  if (!incident.awareAt) return 'clock not started';
+  if (states.includes('no-deadline')) return 'without undue delay';
+  if (states.includes('not-started')) return 'clock not started';
+  if (states.length && states.every(s => s === 'not-required')) return 'not required';
+  return 'none';
 }
 
 /** A live countdown element; the app ticks every [data-countdown] each second. */
 export function countdownEl(d) {
   const span = document.createElement('span');
   span.className = 'countdown';
-  span.dataset.countdown = JSON.stringify({ dueAt: d.dueAt, status: d.status, metAt: d.metAt ?? null });
-  span.title = `due ${formatLocal(d.dueAt)} — ${utcText(d.dueAt)}`;
+  span.dataset.countdown = JSON.stringify({ dueAt: d.dueAt ?? null, status: d.status, metAt: d.metAt ?? null, startedAt: d.startedAt ?? null });
+  if (d.dueAt) span.title = `due ${formatLocal(d.dueAt)} — ${utcText(d.dueAt)}`;
+  else if (d.reason) span.title = d.reason;
   tickOne(span);
   return span;
 }

@@ -73,3 +73,49 @@ export const statuses = ['suspected', 'confirmed', 'notified', 'closed', 'dismis
 export const openStatuses = ['suspected', 'confirmed', 'notified'];
 
 export const label = (list, value) => (list.find(x => x[0] === value) ?? [value, value])[1];
+
+/** A wire name (camelCase or kebab-case) in words: "notify-data-subjects" → "notify data subjects". */
+export const humanize = key => String(key).replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[-_]+/g, ' ').toLowerCase();
+
+/** Uploaded recipients' kinds (GET …/recipients byKindAndLanguage keys). */
+export const recipientKinds = [['data-subject', 'Data subjects'], ['controller', 'Controllers']];
+
+/** Who a notice or deadline goes to (the API's recipient values). */
+export const noticeRecipients = [
+  ['authority', 'Supervisory authority'],
+  ['data-subjects', 'Data subjects'],
+  ['controllers', 'Controller (we are processor)'],
+  ['public', 'Public communication'],
+  ['internal', 'Internal step'],
+];
+
+/** Per-recipient delivery states of notices (recipientsByStatus, noticesByStatus). */
+export const deliveryStatuses = [['queued', 'waiting to be sent'], ['sent', 'sent'], ['delivered', 'delivered'], ['bounced', 'bounced'], ['failed', 'failed']];
+export const jobStatuses = [['queued', 'waiting'], ['sending', 'being sent'], ['sent', 'sent'], ['failed', 'failed']];
+export const notificationStatuses = [['creating', 'being prepared'], ['queued', 'sending'], ['completed', 'completed']];
+
+const regimeNames = { gdpr: 'GDPR', 'uk-gdpr': 'UK GDPR', nis2: 'NIS2', policy: 'Our policy' };
+/** A deadline's obligation in words: "GDPR · notify authority". */
+export const obligationText = d => `${regimeNames[d.regime] ?? d.regime.toUpperCase()} · ${humanize(d.obligation)}`;
+
+/** The people-written parts of a notice (PUT …/notice-content/{language}); keys are the API's. */
+export const noticeTextFields = [
+  ['summary', 'What happened', 'In plain words, for the people affected (Art 34(2)).'],
+  ['consequences', 'What it may mean for them', 'The likely consequences (Art 33(3)(c)).'],
+  ['measures', 'What we have done', 'Measures taken or proposed, including to limit the harm (Art 33(3)(d)).'],
+  ['advice', 'What they can do', 'Steps people can take to protect themselves.'],
+];
+
+/** "3 sent, 1 failed": the non-zero counts of an object of counts, in words and in the list's order. */
+export function countsText(counts, list, zero = 'none') {
+  const parts = list.filter(([k]) => counts?.[k]).map(([k, text]) => `${counts[k]} ${text}`);
+  return parts.length ? parts.join(', ') : zero;
+}
+
+/** A field named in an API problem, in words: "noticeContent.nl.summary" → "What happened (Nederlands)". */
+export function fieldText(key) {
+  const m = /^noticeContent\.([a-z]{2})\.(\w+)$/.exec(key);
+  if (m) return `${label(noticeTextFields, m[2])} (${label(languages, m[1])})`;
+  const name = humanize(key.replace(/^facts\./, ''));
+  return (key.startsWith('facts.') ? 'Facts: ' : '') + name[0].toUpperCase() + name.slice(1);
+}

@@ -3,6 +3,7 @@ import { h, field, select, checkbox, clear, showProblem } from '../dom.js';
 import { timeEl, countdownEl, deadlineState, localInputToIso, isoToLocalInput, getZone } from '../time.js';
 import { factsForm, assessmentView, liveAssessment } from '../facts.js';
 import { me, navigate, toast, onLeave } from '../state.js';
+import { noticeTextsCard } from './notice-texts.js';
 import * as W from '../words.js';
 
 const POLL_MS = 5000;
@@ -28,27 +29,79 @@ export async function detailPage(view, id) {
       h('h1', {}, incident.title),
       h('span', { class: `badge status-${incident.status}` }, incident.status)),
     h('p', { class: 'id' }, incident.id),
+    incident.notices ? h('p', { class: 'status-note', 'data-status-note': '' }, incident.notices.summary) : null,
     lifecycleActions(incident, base, reload),
     h('div', { class: 'grid' },
       deadlinesCard(incident),
+      noticesCard(incident, base, reload),
       summaryCard(incident),
       decisionCard(incident, base, reload),
       assessmentCard(incident, base, reload),
+      noticeTextsCard(incident, base, { card, notAvailable }),
       recipientsCard(incident, base),
       notificationsCard(incident, base, open),
-      previewCard(base),
       timelineCard(incident, base)));
 }
 
-function card(title, ...content) {
+export function card(title, ...content) {
   const hid = 'h-' + title.toLowerCase().replace(/[^a-z]+/g, '-');
   return h('section', { class: 'card', 'aria-labelledby': hid, 'data-panel': hid.slice(2) }, h('h2', { id: hid }, title), ...content);
 }
 
-const notAvailable = what => h('p', { class: 'muted unavailable' }, `${what} not available on this server yet.`);
+export const notAvailable = what => h('p', { class: 'muted unavailable' }, `${what} not available on this server yet.`);
 
 function dl(pairs) {
   return h('dl', { class: 'pairs' }, pairs.filter(p => p).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
+}
+
+/** What to do in this dashboard to make each kind of notice. */
+const howTo = {
+  authority: 'Submit the notice through the authority\'s portal, then record the portal\'s reference below. An authority notice e-mailed to our own mailbox does not count.',
+  'data-subjects': 'Upload the data subjects under Recipients, then send the data-subject notice under Notifications.',
+  controllers: 'Upload the controller\'s contact under Recipients (kind controller), then send the controller notice under Notifications.',
+  public: 'Send the public communication under Notifications for publication.',
+};
+
+/**
+ * The notices the incident requires and which are made (GET …/{id} notices): why the status says confirmed or
+ * notified, and for each notice still owed, how to make it here. The DPO records the authority's portal submission.
+ */
+function noticesCard(i, base, reload) {
+  if (!i.notices) return card('Notices owed', notAvailable('The notices owed are'));
+  const n = i.notices;
+  const items = n.required.map(r => h('li', { 'data-recipient': r.recipient, 'data-made': String(r.made) },
+    h('p', {}, h('strong', {}, W.label(W.noticeRecipients, r.recipient)), ' — ',
+      r.made ? h('span', { class: 'ok' }, 'made ', timeEl(r.madeAt), r.reference ? ` (reference ${r.reference})` : '')
+        : h('span', { class: 'owed' }, 'still to make')),
+    h('p', { class: 'small muted' }, r.basis),
+    r.made ? null : h('p', { class: 'small' }, howTo[r.recipient] ?? r.toDo)));
+  const c = card('Notices owed', h('p', { 'data-notices-summary': '' }, n.summary),
+    items.length ? h('ul', { class: 'obligations' }, items) : null);
+  const owesAuthority = n.required.some(r => r.recipient === 'authority' && !r.made);
+  if (owesAuthority && me.can('dpo') && W.openStatuses.includes(i.status)) c.append(authoritySubmissionForm(i, base, reload));
+  return c;
+}
+
+function authoritySubmissionForm(i, base, reload) {
+  const reference = h('input', { type: 'text', 'data-field': 'reference', required: true, autocomplete: 'off' });
+  const at = h('input', { type: 'datetime-local', 'data-field': 'submittedAt', value: isoToLocalInput(new Date().toISOString()) });
+  const reasons = h('textarea', { 'data-field': 'reasonsForDelay', rows: 2 });
+  const summary = h('div', { class: 'alert', role: 'alert', hidden: true, tabindex: -1 });
+  const form = h('form', { novalidate: true },
+    field('Portal reference or receipt number', reference),
+    field(`Submitted at (${getZone()})`, at),
+    field('Reasons for delay (when late)', reasons, 'Art 33(1): required when the authority is notified after 72 hours.'),
+    summary, h('button', { type: 'submit', class: 'primary' }, 'Record the submission'));
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    try {
+      await api(`${base}/authority-submissions`, { method: 'POST',
+        json: { reference: reference.value.trim(), submittedAt: localInputToIso(at.value), reasonsForDelay: reasons.value.trim() || null } });
+      toast('Authority submission recorded.');
+      reload();
+    } catch (err) { showProblem(form, err.problem ?? { title: err.message }, summary); }
+  });
+  return h('details', { class: 'action' }, h('summary', {}, 'Record the authority\'s portal submission'), form);
 }
 
 function summaryCard(i) {
@@ -106,11 +159,17 @@ function lifecycleActions(i, base, reload) {
 function deadlinesCard(i) {
   if (!('deadlines' in i)) return card('Deadlines', notAvailable('Deadlines are'));
   if (!i.deadlines?.length) return card('Deadlines', h('p', { class: 'muted' }, i.awareAt ? 'No deadlines apply.' : 'The clock starts when the incident is confirmed (awareness).'));
-  const rows = i.deadlines.map(d => h('tr', { 'data-state': deadlineState(d) },
-    h('td', { 'data-label': 'Obligation' }, `${d.regime} · ${d.obligation}`),
-    h('td', { 'data-label': 'Due' }, timeEl(d.dueAt), d.outerBoundAt ? h('span', { class: 'muted small' }, h('br'), 'outer bound ', timeEl(d.outerBoundAt)) : null),
-    h('td', { 'data-label': 'Countdown' }, countdownEl(d)),
-    h('td', { 'data-label': 'Met' }, d.metAt ? timeEl(d.metAt) : '—')));
+  const rows = i.deadlines.map(d => {
+    const state = deadlineState(d);
+    // A due instant means something only while the obligation applies and its clock runs (or when it was met).
+    const due = d.dueAt && !['not-required', 'not-started', 'no-deadline'].includes(state);
+    return h('tr', { 'data-state': state },
+      h('td', { 'data-label': 'Obligation' }, W.obligationText(d), h('br'), h('span', { class: 'muted small' }, W.label(W.noticeRecipients, d.recipient)),
+        d.reason ? h('p', { class: 'small muted reason' }, d.reason) : null),
+      h('td', { 'data-label': 'Due' }, due ? [timeEl(d.dueAt), d.outerBoundAt ? h('span', { class: 'muted small' }, h('br'), 'outer bound ', timeEl(d.outerBoundAt)) : null] : '—'),
+      h('td', { 'data-label': 'Countdown' }, countdownEl(d)),
+      h('td', { 'data-label': 'Met' }, d.metAt ? timeEl(d.metAt) : '—'));
+  });
   return card('Deadlines', h('table', { class: 'responsive deadlines' },
     h('thead', {}, h('tr', {}, ['Obligation', 'Due', 'Countdown', 'Met'].map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, rows)));
@@ -204,12 +263,21 @@ function decisionCard(i, base, reload) {
   return c;
 }
 
-/** Numbers and nested objects of numbers as a compact list (counts by kind, language, status...). */
-function countsView(obj, depth = 0) {
-  const entries = Object.entries(obj ?? {}).filter(([, v]) => typeof v === 'number' || (v && typeof v === 'object' && !Array.isArray(v)));
-  if (!entries.length) return h('p', { class: 'muted' }, 'Nothing yet.');
-  return h('dl', { class: depth ? 'counts nested' : 'counts' }, entries.map(([k, v]) =>
-    [h('dt', {}, k), h('dd', {}, typeof v === 'number' ? String(v) : countsView(v, depth + 1))]));
+/** "12 (English 5, Nederlands 7)": a count with its split by language, in words. */
+function byLanguage(total, split) {
+  const parts = W.languages.filter(([l]) => split?.[l]).map(([l, name]) => `${name} ${split[l]}`);
+  return parts.length ? `${total} (${parts.join(', ')})` : String(total);
+}
+
+/** GET …/recipients: how many people of each kind in which language, and where their notices stand. */
+function recipientsView(data) {
+  if (!data?.total) return h('p', { class: 'muted' }, 'No recipients uploaded yet.');
+  const kinds = W.recipientKinds.filter(([k]) => data.byKind?.[k]);
+  return dl([
+    ['Recipients', `${data.total} in all`],
+    ...kinds.map(([k, text]) => [text, byLanguage(data.byKind[k], data.byKindAndLanguage?.[k])]),
+    ['Their notices', W.countsText(data.noticesByStatus, W.deliveryStatuses, 'none sent yet')],
+  ]);
 }
 
 /**
@@ -237,7 +305,7 @@ function liveCard(title, url, what, render, controls) {
 }
 
 function recipientsCard(i, base) {
-  return liveCard('Recipients', `${base}/recipients`, 'Recipients are', countsView, (c, show) => {
+  return liveCard('Recipients', `${base}/recipients`, 'Recipients are', recipientsView, (c, show) => {
     if (!me.can('report')) return;
     const file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-field': 'file', required: true });
     const report = h('div', { class: 'upload-report', 'aria-live': 'polite' });
@@ -264,11 +332,19 @@ function notificationList(data) {
   const list = Array.isArray(data) ? data : data?.items ?? data?.notifications ?? [];
   if (!list.length) return h('p', { class: 'muted' }, 'No notifications sent yet.');
   return h('ul', { class: 'notifications' }, list.map(n => {
-    const rest = Object.fromEntries(Object.entries(n).filter(([k]) => !['notificationId', 'id', 'kind', 'phase', 'createdAt', 'language', 'templateVersion'].includes(k)));
-    return h('li', { 'data-notification': n.notificationId ?? n.id },
-      h('p', {}, h('strong', {}, W.label(W.noticeKinds, n.kind)), n.phase ? ` · ${n.phase}` : '', n.createdAt ? [' · ', timeEl(n.createdAt)] : '',
-        h('span', { class: 'id' }, ' ', n.notificationId ?? n.id ?? '')),
-      countsView(rest));
+    const jobs = Object.values(n.jobsByStatus ?? {}).reduce((a, b) => a + b, 0);
+    return h('li', { 'data-notification': n.notificationId },
+      h('p', {}, h('strong', {}, W.label(W.noticeKinds, n.kind)), ` · ${W.label(W.phases, n.phase)} · ${W.label(W.notificationStatuses, n.status)}`,
+        n.override ? h('span', { class: 'badge override-badge' }, 'override') : null),
+      dl([
+        ['Created', [timeEl(n.createdAt), ` by ${n.createdBy}`]],
+        n.completedAt ? ['Completed', timeEl(n.completedAt)] : null,
+        ['Recipients', byLanguage(n.recipients, n.languages)],
+        ['E-mails', `${jobs} (${W.countsText(n.jobsByStatus, W.jobStatuses)})`],
+        ['Delivery', W.countsText(n.recipientsByStatus, W.deliveryStatuses)],
+        n.reasonsForDelay ? ['Reasons for delay', h('span', { class: 'prewrap' }, n.reasonsForDelay)] : null,
+        ['Reference', h('span', { class: 'id' }, n.notificationId)],
+      ]));
   }));
 }
 
@@ -302,42 +378,6 @@ function notificationsCard(i, base, open) {
     });
     c.append(form);
   });
-}
-
-function previewCard(base) {
-  const kind = select(W.noticeKinds, { 'data-field': 'kind' });
-  const language = select(W.languages, { 'data-field': 'language' });
-  const phase = select(W.phases, { 'data-field': 'phase' });
-  const out = h('div', { class: 'preview', 'aria-live': 'polite' });
-  const form = h('form', { class: 'row', novalidate: true }, field('Notice', kind), field('Language', language), field('Phase', phase),
-    h('div', { class: 'field end' }, h('button', { type: 'submit' }, 'Preview')));
-  form.addEventListener('submit', async e => {
-    e.preventDefault();
-    clear(out).append(h('p', { class: 'muted' }, 'Rendering…'));
-    try {
-      const q = new URLSearchParams({ kind: kind.value, language: language.value, phase: phase.value });
-      const r = await optional(`${base}/notices/preview?${q}`, { accept: 'application/json, text/plain, text/html, application/problem+json' });
-      clear(out);
-      if (!r.available) { out.append(notAvailable('Notice previews are')); return; }
-      out.append(previewView(r.data));
-    } catch (err) {
-      const errors = Object.entries(err.problem?.errors ?? {}).map(([k, v]) => h('li', {}, `${k}: ${v.join(' ')}`));
-      clear(out).append(h('p', { class: 'error', role: 'alert' }, err.message), errors.length ? h('ul', {}, errors) : null);
-    }
-  });
-  return card('Notice preview', form, out);
-}
-
-function previewView(data) {
-  if (typeof data === 'string') return h('pre', { class: 'notice' }, data);
-  const text = data.text ?? data.plainText ?? data.body ?? null;
-  const html = data.html ?? null;
-  return h('div', {},
-    data.subject ? h('p', {}, h('strong', {}, 'Subject: '), data.subject) : null,
-    text ? h('pre', { class: 'notice' }, text) : null,
-    // HTML is shown in a sandboxed frame without scripts; the page's CSP applies to it as well.
-    !text && html ? h('iframe', { class: 'notice', sandbox: '', title: 'Notice (HTML)', srcdoc: html }) : null,
-    !text && !html ? h('pre', { class: 'notice' }, JSON.stringify(data, null, 2)) : null);
 }
 
 function timelineCard(i, base) {

@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { h, field, select, clear } from '../dom.js';
-import { timeEl, countdownEl, nearestDeadline } from '../time.js';
+import { timeEl, countdownEl, nearestDeadline, noClockText } from '../time.js';
 import { me, navigate } from '../state.js';
 import * as W from '../words.js';
 
@@ -68,8 +68,8 @@ function fill(td, content) { clear(td).append(content); }
 export function deadlineCell(incident) {
   if (!('deadlines' in incident)) return h('span', { class: 'muted', title: 'This server does not report deadlines yet' }, 'not available');
   const d = nearestDeadline(incident.deadlines);
-  if (!d) return h('span', { class: 'muted' }, incident.awareAt ? 'none' : 'clock not started');
-  return h('span', { class: 'deadline' }, countdownEl(d), h('span', { class: 'obligation' }, ` ${d.regime} ${d.obligation}`));
+  if (!d) return h('span', { class: 'muted', 'data-no-clock': '' }, noClockText(incident));
+  return h('span', { class: 'deadline' }, countdownEl(d), h('span', { class: 'obligation' }, ' ', W.obligationText(d)));
 }
 
 async function loadList(filter) {

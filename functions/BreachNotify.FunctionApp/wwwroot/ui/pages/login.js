@@ -2,7 +2,10 @@ import { api, session, ApiError } from '../api.js';
 import { h, field } from '../dom.js';
 import { signIn, navigate } from '../state.js';
 
-export async function loginPage(view) {
+/** Only a route of this dashboard is followed after logging in, never another site. */
+const safeNext = next => (typeof next === 'string' && /^#\/(incident|incidents|report|register)\b/.test(next) ? next : '#/incidents');
+
+export async function loginPage(view, next) {
   const key = h('input', { type: 'password', name: 'apiKey', autocomplete: 'off', required: true, spellcheck: 'false' });
   const fkey = h('input', { type: 'password', name: 'functionsKey', autocomplete: 'off', spellcheck: 'false' });
   const error = h('div', { class: 'alert', role: 'alert', hidden: true, tabindex: -1 });
@@ -20,7 +23,7 @@ export async function loginPage(view) {
       await api('whoami', { key: key.value.trim(), functionsKey: fkey.value.trim() || null });
       session.save(key.value.trim(), fkey.value.trim() || null);
       await signIn();
-      navigate('#/incidents');
+      navigate(safeNext(next));
     } catch (e) {
       error.textContent = e instanceof ApiError && e.status === 401 ? 'That key was not accepted.' : `Could not log in: ${e.message}`;
       error.hidden = false;
