@@ -47,7 +47,7 @@ internal sealed class NoticeBench : IDisposable
         Recipients = new RecipientRepository(Clock);
         NotificationRows = new NotificationRepository(Store);
         Jobs = new NoticeJobRepository(Store);
-        Importer = new RecipientImporter(Recipients, Repository, TimeProvider.System, NullLogger<RecipientImporter>.Instance);
+        Importer = new RecipientImporter(Recipients, Repository, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new BreachNotify.Application.Notices.NoticeOptions()), NullLogger<RecipientImporter>.Instance);
         Content = new NoticeContentService(Incidents);
         Composer = new NoticeComposer(Organisation, SupervisoryAuthorityRegistry.Default, NoticeTemplateCatalog.Default);
         EmbeddedQueue = new StoreNoticeQueue(Store, new StoreQueueOptions(), TimeProvider.System);

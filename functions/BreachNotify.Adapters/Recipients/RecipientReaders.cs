@@ -10,13 +10,13 @@ namespace BreachNotify.Adapters.Recipients;
 
 /// <summary>
 /// Streams recipient rows from an upload without buffering it: CSV (RFC 4180 via CsvHelper; UTF-8 only, a BOM is skipped)
-/// with header <c>email,name,language,country,kind,externalId</c> (only <c>email</c> required, any order, case-insensitive),
+/// with header <c>email,name,language,country,kind,externalId,controller</c> (only <c>email</c> required, any order, case-insensitive),
 /// or a JSON array of objects with the same fields. A row that cannot be read becomes a row with a problem (rejected,
 /// not fatal); an upload that cannot be read at all throws <see cref="RecipientUploadException"/> naming the field.
 /// </summary>
 public static class RecipientReaders
 {
-    public static readonly IReadOnlyList<string> Columns = ["email", "name", "language", "country", "kind", "externalId"];
+    public static readonly IReadOnlyList<string> Columns = ["email", "name", "language", "country", "kind", "externalId", "controller"];
 
     public static async IAsyncEnumerable<RecipientInput> ReadCsvAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -33,7 +33,7 @@ public static class RecipientReaders
         // Invalid UTF-8 is refused with its line rather than decoded into U+FFFD (Utf8CheckingStream).
         await using var csv = CsvReader.Create(new Utf8CheckingStream(body), options, true);
         if (!await csv.ReadAsync(cancellationToken))
-            throw new RecipientUploadException("$", "The upload is empty: send a header line (email,name,language,country,kind,externalId) and one line per recipient.");
+            throw new RecipientUploadException("$", "The upload is empty: send a header line (email,name,language,country,kind,externalId,controller) and one line per recipient.");
         var headerCount = csv.FieldCount;
         var positions = new int[Columns.Count];
         Array.Fill(positions, -1);
@@ -57,7 +57,7 @@ public static class RecipientReaders
                 continue;
             }
             string? Field(int column) => positions[column] < 0 ? null : csv.GetString(positions[column]);
-            yield return new RecipientInput(line, Field(0), Field(1), Field(2), Field(3), Field(4), Field(5));
+            yield return new RecipientInput(line, Field(0), Field(1), Field(2), Field(3), Field(4), Field(5), Controller: Field(6));
         }
     }
 
@@ -106,7 +106,7 @@ public static class RecipientReaders
             if (p.Value.ValueKind != JsonValueKind.String) return new RecipientInput(index, null, Problem: $"Field '{Columns[column]}' must be a string.");
             values[column] = p.Value.GetString();
         }
-        return new RecipientInput(index, values[0], values[1], values[2], values[3], values[4], values[5]);
+        return new RecipientInput(index, values[0], values[1], values[2], values[3], values[4], values[5], Controller: values[6]);
     }
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";

@@ -14,7 +14,15 @@ public sealed class EmailOptions
 
     public EmailOutboxOptions Outbox { get; set; } = new();
 
-    public EmailAddress FromAddress => new(From.Address, string.IsNullOrWhiteSpace(From.Name) ? null : From.Name);
+    /// <summary>The display name of internal mail (deadline reminders) when <c>Email:From:Name</c> is not set.</summary>
+    public const string ProductName = "BreachNotify";
+
+    /// <summary>The sender of internal mail (deadline reminders).</summary>
+    public EmailAddress FromAddress => new(From.Address, string.IsNullOrWhiteSpace(From.Name) ? ProductName : From.Name.Trim());
+
+    /// <summary>The sender of notices: <c>Email:From:Name</c> when set on purpose, else the organisation that notifies.</summary>
+    public EmailAddress NoticeFrom(string? organisation)
+        => new(From.Address, !string.IsNullOrWhiteSpace(From.Name) ? From.Name.Trim() : string.IsNullOrWhiteSpace(organisation) ? ProductName : organisation.Trim());
 
     public static bool IsAddress(string? text)
         => !string.IsNullOrWhiteSpace(text) && text.Trim() == text && text.Contains('@', StringComparison.Ordinal)

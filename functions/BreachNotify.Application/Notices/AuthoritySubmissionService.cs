@@ -17,6 +17,9 @@ public sealed class AuthoritySubmissionService(NotificationRepository notificati
 {
     public const int MaxReferenceLength = 200;
 
+    /// <summary>The timeline action; its details hold the reference (follow-up notices to the authority carry the first one).</summary>
+    public const string Action = "authority-submission";
+
     public async Task<AuthoritySubmission> RecordAsync(string incidentId, string? reference, DateTimeOffset? submittedAt, string? reasonsForDelay, string? note, Actor actor, CancellationToken cancellationToken = default)
     {
         var state = (await incidents.GetAsync(incidentId, cancellationToken)).Incident.State;
@@ -42,7 +45,7 @@ public sealed class AuthoritySubmissionService(NotificationRepository notificati
             obligations.EnsureReasonsForDelay(state, NoticeKind.Authority, NoticePhase.Initial, at, reasonsForDelay);
             await incidents.ChangeAsync(incidentId, null, (incident, changedAt) =>
             {
-                incident.Record("authority-submission", [new FieldChange("authoritySubmission", null, r)],
+                incident.Record(Action, [new FieldChange("authoritySubmission", null, r)],
                     note?.Trim(), StoredJson.Serialize(new { reference = r, submittedAt = Incident.Format(at), reasonsForDelay = reasonsForDelay?.Trim() }), actor, changedAt);
                 obligations.MarkSent(incident, NoticeKind.Authority, at, r!, actor, changedAt, skew);
             }, cancellationToken);

@@ -21,6 +21,10 @@ public interface INoticeObligations
     /// <summary>When the authority notice is due under the configured regimes: the deadline the reasons-for-delay check
     /// applies (null without awareness or without an authority obligation).</summary>
     DateTimeOffset? AuthorityDueAt(IncidentState incident, DateTimeOffset now);
+
+    /// <summary>Whether a notice of <paramref name="kind"/> given at <paramref name="at"/> comes after a deadline for its
+    /// recipients that it (or an earlier notice) did not meet in time: it must then not claim to come "without undue delay".</summary>
+    bool IsLate(IncidentState incident, NoticeKind kind, DateTimeOffset at);
 }
 
 /// <summary>
@@ -52,6 +56,9 @@ public sealed class DeadlineNoticeObligations(Deadlines.DeadlineService deadline
             // Like EnsureReasonsForDelay, whether the obligation applies does not matter: a notice given late needs reasons.
             .Where(d => d.Recipient == Domain.Deadlines.RecipientKind.Authority && d.DueAt is not null)
             .Min(d => d.DueAt);
+
+    public bool IsLate(IncidentState incident, NoticeKind kind, DateTimeOffset at)
+        => deadlines.Compute(incident, at).Any(d => d.Recipient == RecipientOf(kind) && d.DueAt is { } due && (d.MetAt ?? at) > due);
 
     public static Domain.Deadlines.RecipientKind RecipientOf(NoticeKind kind) => kind switch
     {

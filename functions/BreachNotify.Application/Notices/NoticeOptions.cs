@@ -30,8 +30,18 @@ public sealed class NoticeOptions
     /// <summary>A job being sent is leased for this long; a redelivery during the lease waits, after it the job is sent again.</summary>
     public TimeSpan SendLease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The language a recipient gets when the upload names one we have no notice text for (e.g. <c>es</c>): the row is
+    /// stored in this language and reported as a warning. Empty: such rows are rejected.
+    /// </summary>
+    public string? FallbackLanguage { get; set; } = NoticeLanguages.English;
+
+    /// <summary><see cref="FallbackLanguage"/> parsed; null when rows in other languages are rejected.</summary>
+    public NoticeLanguage? Fallback => NoticeVocabulary.TryParseLanguage(FallbackLanguage?.Trim(), out var l) ? l : null;
+
     public IEnumerable<string> Validate()
     {
+        if (!string.IsNullOrWhiteSpace(FallbackLanguage) && Fallback is null) yield return "Notices:FallbackLanguage must be empty or one of nl, en, fr, de.";
         if (MaxUploadBytes < 1024) yield return "Notices:MaxUploadBytes must be at least 1024.";
         if (ImportParallelism is < 1 or > 64) yield return "Notices:ImportParallelism must be 1 to 64.";
         if (JobSize is < 1 or > 1000) yield return "Notices:JobSize must be 1 to 1000 (SendGrid's limit).";
@@ -45,6 +55,8 @@ public sealed class NoticeOptions
 /// <summary>Checks of the <c>Organisation</c> settings that notices add (the class lives in Application/Organisation).</summary>
 public static class OrganisationNoticeSettings
 {
+    public const int MaxTitleLength = 200;
+
     public static IEnumerable<string> Validate(Organisation.OrganisationOptions o)
     {
         if (!string.IsNullOrWhiteSpace(o.LeadAuthority) && !Authorities.SupervisoryAuthorityRegistry.Default.Contains(o.LeadAuthority.Trim().ToUpperInvariant()))
@@ -53,5 +65,12 @@ public static class OrganisationNoticeSettings
         {
             if (!string.IsNullOrWhiteSpace(value) && Recipients.EmailAddresses.Validate(value) is { } error) yield return $"{key}: {error}";
         }
+        foreach (var (language, title) in o.Dpo.Title)
+        {
+            if (!NoticeVocabulary.TryParseLanguage(language, out _)) yield return $"Organisation:Dpo:Title:{language}: the key is a notice language (nl, en, fr, de).";
+            else if (title is { Length: > MaxTitleLength } || title.Any(char.IsControl)) yield return $"Organisation:Dpo:Title:{language}: at most {MaxTitleLength} characters, no control characters.";
+        }
+        if (o.LeadAuthorityName is { Length: > MaxTitleLength } || o.LeadAuthorityName?.Any(char.IsControl) == true)
+            yield return $"Organisation:LeadAuthorityName: at most {MaxTitleLength} characters, no control characters.";
     }
 }

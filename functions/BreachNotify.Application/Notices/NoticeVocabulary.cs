@@ -175,16 +175,59 @@ public static class NoticeVocabulary
     };
 
     /// <summary>
-    /// Default language for a recipient's country when the upload does not say. Countries with several official
-    /// languages get the majority one among ours (BE: nl, CH: de, LU: fr); everything else English.
+    /// Countries where more than one of our notice languages is official: a recipient there has no default language (a
+    /// Belgian may read French, not Dutch), so the upload must say. Source: the countries' official languages, e.g.
+    /// https://en.wikipedia.org/wiki/List_of_official_languages_by_country_and_territory.
     /// </summary>
-    public static NoticeLanguage LanguageForCountry(string? country) => country switch
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<NoticeLanguage>> MultilingualCountries = new Dictionary<string, IReadOnlyList<NoticeLanguage>>(StringComparer.Ordinal)
     {
-        "NL" or "BE" or "SR" or "AW" or "CW" or "SX" or "BQ" => NoticeLanguage.Nl,
-        "DE" or "AT" or "CH" or "LI" => NoticeLanguage.De,
-        "FR" or "LU" or "MC" or "GP" or "MQ" or "GF" or "RE" or "YT" or "PM" or "BL" or "MF" or "NC" or "PF" or "WF" => NoticeLanguage.Fr,
+        ["BE"] = [NoticeLanguage.Nl, NoticeLanguage.Fr, NoticeLanguage.De],
+        ["CH"] = [NoticeLanguage.De, NoticeLanguage.Fr],
+        ["LU"] = [NoticeLanguage.Fr, NoticeLanguage.De],
+        ["CA"] = [NoticeLanguage.En, NoticeLanguage.Fr],
+        ["CM"] = [NoticeLanguage.Fr, NoticeLanguage.En],
+        ["RW"] = [NoticeLanguage.En, NoticeLanguage.Fr],
+        ["SC"] = [NoticeLanguage.En, NoticeLanguage.Fr],
+        ["VU"] = [NoticeLanguage.En, NoticeLanguage.Fr],
+        ["BI"] = [NoticeLanguage.Fr, NoticeLanguage.En],
+    };
+
+    /// <summary>
+    /// Default language for a recipient's country when the upload does not say: the country's language where it is one
+    /// of ours, English elsewhere; null where several of ours are official (<see cref="MultilingualCountries"/>).
+    /// </summary>
+    public static NoticeLanguage? LanguageForCountry(string? country) => country switch
+    {
+        not null when MultilingualCountries.ContainsKey(country) => null,
+        "NL" or "SR" or "AW" or "CW" or "SX" or "BQ" => NoticeLanguage.Nl,
+        "DE" or "AT" or "LI" => NoticeLanguage.De,
+        "FR" or "MC" or "GP" or "MQ" or "GF" or "RE" or "YT" or "PM" or "BL" or "MF" or "NC" or "PF" or "WF" => NoticeLanguage.Fr,
         _ => NoticeLanguage.En,
     };
+
+    /// <summary>The countries whose readers of one of our languages get a regional variant of its wording.</summary>
+    public static readonly IReadOnlyList<string> VariantCountries = ["BE"];
+
+    /// <summary>
+    /// The regional variant of <paramref name="language"/> a reader in <paramref name="country"/> gets, or null: Dutch in
+    /// Belgium ("gegevenslek", the Belgian authority's word, where the Dutch one says "datalek").
+    /// </summary>
+    public static string? VariantCountry(NoticeLanguage language, string? country)
+        => language == NoticeLanguage.Nl && country == "BE" ? "BE" : null;
+
+    /// <summary>
+    /// Reads a language as an upload gives it: one of ours, also with a region (<c>nl-BE</c>, <c>fr_CA</c>, any case);
+    /// <paramref name="other"/> is true for a well-formed tag of a language we have no notice text for (<c>es</c>,
+    /// <c>pt-BR</c>), false for text that is no language tag at all.
+    /// </summary>
+    public static NoticeLanguage? ParseLanguageTag(string text, out bool other)
+    {
+        var primary = text.Trim().Replace('_', '-').Split('-')[0].ToLowerInvariant();
+        other = false;
+        if (TryParseLanguage(primary, out var language)) return language;
+        other = primary.Length is 2 or 3 && primary.All(char.IsAsciiLetterLower) && text.Trim().Length <= 35;
+        return null;
+    }
 
     private static bool TryParse<T>(string? value, IReadOnlyList<T> all, Func<T, string> wire, out T result) where T : struct
     {

@@ -16,6 +16,13 @@ public sealed class OrganisationOptions
     /// <summary>Country code of the lead supervisory authority (Art 56), e.g. NL; see GET /api/authorities.</summary>
     public string? LeadAuthority { get; set; }
 
+    /// <summary>
+    /// The lead authority's name as notices give it, when the registry's is not specific enough (Germany: the registry
+    /// says "the data protection authority of the competent Land"; set e.g. "Berliner Beauftragte für Datenschutz und
+    /// Informationsfreiheit"). Used in every language.
+    /// </summary>
+    public string? LeadAuthorityName { get; set; }
+
     /// <summary>Where the authority notice is e-mailed: the authority's own address, or the DPO's mailbox when the authority takes portal submissions only.</summary>
     public string? AuthorityNoticeEmail { get; set; }
 

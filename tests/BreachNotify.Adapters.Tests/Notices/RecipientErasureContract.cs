@@ -34,7 +34,7 @@ public abstract class RecipientErasureContract
             IncidentRows = new IncidentRepository(store);
             Incidents = new IncidentService(IncidentRows, store, time, Options.Create(new IncidentOptions()), NullLogger<IncidentService>.Instance);
             Recipients = new RecipientRepository(store);
-            Importer = new RecipientImporter(Recipients, IncidentRows, time, NullLogger<RecipientImporter>.Instance);
+            Importer = new RecipientImporter(Recipients, IncidentRows, time, Microsoft.Extensions.Options.Options.Create(new BreachNotify.Application.Notices.NoticeOptions()), NullLogger<RecipientImporter>.Instance);
             Erasure = new RecipientErasure(Recipients, Incidents, time, NullLogger<RecipientErasure>.Instance);
             Retention = new RecipientRetention(Recipients, Erasure, IncidentRows, Options.Create(new RecipientOptions { RetainFor = retainFor }), time, NullLogger<RecipientRetention>.Instance);
         }

@@ -33,10 +33,13 @@ public static class NoticeFixtures
         MaliciousIntent = true,
     };
 
+    /// <summary>An ENISA score with a decimal, so the local decimal separator shows.</summary>
+    public static readonly SeverityScore Severity = new(2.5m, SeverityLevel.Medium, 2, 1, 0.5m);
+
     public static IncidentState Incident(BreachFacts? facts = null, bool withDecision = true)
     {
         facts ??= Facts();
-        var assessment = Application.Risk.RiskAssessor.Assess(facts);
+        var assessment = Application.Risk.RiskAssessor.Assess(facts) with { Severity = Severity };
         return new IncidentState
         {
             Id = "inc-0123456789abcdef",
@@ -45,6 +48,7 @@ public static class NoticeFixtures
             Reporter = "sam",
             DetectedAt = Aware.AddHours(-1),
             AwareAt = Aware,
+            OccurredAt = Aware.AddDays(-2),
             Countries = ["NL", "BE"],
             Status = IncidentStatus.Confirmed,
             CreatedAt = Aware,
@@ -64,7 +68,34 @@ public static class NoticeFixtures
         $"[{language}] We reported the theft to the police and blocked the laptop's accounts.",
         $"[{language}] Be wary of e-mails asking for your password.");
 
-    public static Dictionary<string, NoticeTexts> AllTexts() => NoticeLanguages.All.ToDictionary(l => l, Texts);
+    public static AuthorityTexts AuthorityTexts(string language) => new(
+        $"[{language}] A laptop holding an export of the customer database was stolen from an employee's car.",
+        $"[{language}] The customers may receive phishing e-mails; identity fraud is possible.",
+        $"[{language}] The theft was reported to the police; the laptop's accounts were blocked.");
+
+    /// <summary>Every text in every language, for both audiences, and the authority's case reference.</summary>
+    public static NoticeContent AllTexts(string? authorityReference = "AP-2026-0042")
+        => new(NoticeLanguages.All.ToDictionary(l => l, Texts), NoticeLanguages.All.ToDictionary(l => l, AuthorityTexts), authorityReference);
+
+    /// <summary><see cref="AllTexts"/> with one language's texts for the people concerned changed.</summary>
+    public static NoticeContent WithPeople(string language, Func<NoticeTexts, NoticeTexts?> change)
+    {
+        var all = AllTexts();
+        var people = all.People.ToDictionary();
+        if (change(people[language]) is { } changed) people[language] = changed;
+        else people.Remove(language);
+        return all with { People = people };
+    }
+
+    /// <summary><see cref="AllTexts"/> with one language's authority texts changed.</summary>
+    public static NoticeContent WithAuthority(string language, Func<AuthorityTexts, AuthorityTexts?> change)
+    {
+        var all = AllTexts();
+        var authority = all.Authority.ToDictionary();
+        if (change(authority[language]) is { } changed) authority[language] = changed;
+        else authority.Remove(language);
+        return all with { Authority = authority };
+    }
 
     public static NoticeComposer Composer(OrganisationOptions? organisation = null)
         => new(organisation ?? Org(), SupervisoryAuthorityRegistry.Default, NoticeTemplateCatalog.Default);

@@ -21,16 +21,19 @@ public sealed class NoticeTemplateTests
         var (kind, language) = (kindValue.ToWire(), languageValue.ToWire());
         var notice = Composer().Render(new NoticeRequest(Incident(), AllTexts(), kindValue, languageValue, NoticePhase.Initial, null));
 
-        Assert.Equal($"{kind}.{language}.v1", notice.TemplateVersion);
+        Assert.Equal($"{kind}.{language}.v2", notice.TemplateVersion);
         foreach (var part in new[] { notice.Subject, notice.Text, notice.Html })
         {
             Assert.DoesNotContain("{{", part);
             Assert.DoesNotContain("}}", part);
         }
         Assert.Contains("Acme B.V.", notice.Subject + notice.Text);
-        // The people-written texts come in the notice's own language.
-        Assert.Contains($"[{language}] We reported the theft", notice.Text);
-        Assert.Contains($"[{language}] We reported the theft", notice.Html);
+        // The people-written texts come in the notice's own language, and for its readers: the third-person ones for
+        // professionals, never the "your data" ones.
+        var measures = kindValue is NoticeKind.Authority or NoticeKind.Controllers ? $"[{language}] The theft was reported to the police" : $"[{language}] We reported the theft";
+        Assert.Contains(measures, notice.Text);
+        Assert.Contains(measures, notice.Html);
+        if (kindValue is NoticeKind.Authority) Assert.DoesNotContain($"[{language}] We reported the theft", notice.Text);
         Assert.Contains("dpo@acme.example", notice.Text);
         Assert.StartsWith("<!DOCTYPE html>", notice.Html);
         Assert.Contains($"lang=\"{language}\"", notice.Html);
@@ -53,14 +56,14 @@ public sealed class NoticeTemplateTests
         var language = languageValue.ToWire();
         var organisation = Org();
         organisation.Dpo.Email = null;
-        var texts = AllTexts();
-        texts[language] = texts[language] with { Measures = null };
+        var professional = kind is NoticeKind.Authority or NoticeKind.Controllers;
+        var texts = professional ? WithAuthority(language, t => t with { Measures = null }) : WithPeople(language, t => t with { Measures = null });
 
         var ex = Assert.Throws<DomainValidationException>(() => Composer(organisation).Render(new NoticeRequest(Incident(), texts, kind, languageValue, NoticePhase.Initial, null)));
 
         var fields = ex.Errors.Select(e => e.Field).ToList();
         Assert.Contains("Organisation:Dpo:Email", fields);
-        Assert.Contains($"noticeContent.{language}.measures", fields);
+        Assert.Contains(professional ? $"noticeContent.{language}.authority.measures" : $"noticeContent.{language}.measures", fields);
     }
 
     [Fact]
@@ -74,8 +77,7 @@ public sealed class NoticeTemplateTests
     [Fact]
     public void Advice_is_required_for_data_subjects_but_not_for_the_authority()
     {
-        var texts = AllTexts();
-        texts["en"] = texts["en"] with { Advice = null };
+        var texts = WithPeople("en", t => t with { Advice = null });
         var composer = Composer();
         _ = composer.Render(new NoticeRequest(Incident(), texts, NoticeKind.Authority, NoticeLanguage.En, NoticePhase.Initial, null));
         var ex = Assert.Throws<DomainValidationException>(() => composer.Render(new NoticeRequest(Incident(), texts, NoticeKind.DataSubjects, NoticeLanguage.En, NoticePhase.Initial, null)));
@@ -90,10 +92,11 @@ public sealed class NoticeTemplateTests
     public void The_authority_notice_holds_every_Art_33_3_item(string language)
     {
         var lexicon = NoticeLexicon.For(language);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
         var text = Composer().Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.Authority, Enum.Parse<NoticeLanguage>(language, ignoreCase: true), NoticePhase.Initial, null)).Text;
 
         // (a) nature, categories and approximate numbers of data subjects and records
-        Assert.Contains($"[{language}] An unencrypted laptop", text);
+        Assert.Contains($"[{language}] A laptop holding an export", text);
         Assert.Contains(lexicon.BreachTypes[Domain.Risk.BreachType.Confidentiality], text);
         Assert.Contains(lexicon.DataCategories[Domain.Risk.DataCategory.Contact], text);
         Assert.Contains(lexicon.DataCategories[Domain.Risk.DataCategory.Identity], text);
@@ -104,11 +107,11 @@ public sealed class NoticeTemplateTests
         Assert.Contains("dpo@acme.example", text);
         Assert.Contains("+31 20 123 4567", text);
         // (c) likely consequences, (d) measures
-        Assert.Contains($"[{language}] Phishing e-mails", text);
-        Assert.Contains($"[{language}] We reported the theft", text);
+        Assert.Contains($"[{language}] The customers may receive phishing", text);
+        Assert.Contains($"[{language}] The theft was reported", text);
         // Art 33(4) phase, the 72-hour start and the structured copy for the portal
-        Assert.Contains(lexicon.Phases[NoticePhases.Initial], text);
-        Assert.Contains(lexicon.Instant(Aware, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")), text);
+        Assert.Contains(lexicon.Phases[NoticePhase.Initial], text);
+        Assert.Contains(lexicon.Instant(Aware, zone), text);
         Assert.Contains("\"notificationType\": \"initial\"", text);
         Assert.Contains("Autoriteit Persoonsgegevens", text);
     }
@@ -139,8 +142,7 @@ public sealed class NoticeTemplateTests
     [Fact]
     public void Every_substituted_value_is_html_escaped()
     {
-        var texts = AllTexts();
-        texts["en"] = texts["en"] with { Summary = "<script>alert('x')</script> & more\nsecond line" };
+        var texts = WithPeople("en", t => t with { Summary = "<script>alert('x')</script> & more\nsecond line" });
         var organisation = Org();
         organisation.Name = "Acme <b>Bold</b>";
         var notice = Composer(organisation).Render(new NoticeRequest(Incident(), texts, NoticeKind.DataSubjects, NoticeLanguage.En, NoticePhase.Initial, null));
@@ -158,8 +160,7 @@ public sealed class NoticeTemplateTests
         var composer = Composer();
         var a = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.DataSubjects, NoticeLanguage.Nl, NoticePhase.Initial, null));
         var b = composer.Render(new NoticeRequest(Incident(), AllTexts(), NoticeKind.DataSubjects, NoticeLanguage.Nl, NoticePhase.Initial, null));
-        var texts = AllTexts();
-        texts["nl"] = texts["nl"] with { Measures = "Iets anders." };
+        var texts = WithPeople("nl", t => t with { Measures = "Iets anders." });
         var c = composer.Render(new NoticeRequest(Incident(), texts, NoticeKind.DataSubjects, NoticeLanguage.Nl, NoticePhase.Initial, null));
         Assert.Equal(a, b);
         Assert.NotEqual(a.BodySha256, c.BodySha256);
@@ -184,8 +185,20 @@ public sealed class NoticeTemplateTests
         Assert.Equal("1\u202F234\u202F567", NoticeLexicon.French.Number(1_234_567));
         Assert.Equal("12", NoticeLexicon.German.Number(12));
         // 09:15 UTC is 10:15 in Amsterdam in March (before the DST change on 29 March 2026).
-        Assert.Equal("27 maart 2026, 10:15 (Europe/Amsterdam, UTC+01:00)", NoticeLexicon.Dutch.Instant(Aware, zone));
+        Assert.Equal("27 maart 2026, 10.15\u00A0uur (Europe/Amsterdam, UTC+01:00)", NoticeLexicon.Dutch.Instant(Aware, zone));
+        Assert.Equal("27 March 2026, 10:15 (Europe/Amsterdam, UTC+01:00)", NoticeLexicon.English.Instant(Aware, zone));
         // After the change to summer time the same UTC hour is an hour later locally.
-        Assert.Equal("30 März 2026, 11:15 (Europe/Amsterdam, UTC+02:00)", NoticeLexicon.German.Instant(new DateTimeOffset(2026, 3, 30, 9, 15, 0, TimeSpan.Zero), zone));
+        Assert.Equal("30. März 2026, 11:15\u00A0Uhr (Europe/Amsterdam, UTC+02:00)", NoticeLexicon.German.Instant(new DateTimeOffset(2026, 3, 30, 9, 15, 0, TimeSpan.Zero), zone));
+        // The examples: the first of the month in French, hours without a leading zero; German with "Uhr".
+        var first = new DateTimeOffset(2026, 12, 1, 8, 5, 0, TimeSpan.Zero); // 09:05 in Amsterdam (winter time)
+        Assert.Equal("1er décembre 2026 à 9\u00A0h\u00A005 (Europe/Amsterdam, UTC+01:00)", NoticeLexicon.French.Instant(first, zone));
+        Assert.Equal("1. Dezember 2026, 09:05\u00A0Uhr (Europe/Amsterdam, UTC+01:00)", NoticeLexicon.German.Instant(first, zone));
+        Assert.Equal("1er décembre 2026", NoticeLexicon.French.Date(first, zone));
+        Assert.Equal("1 December 2026", NoticeLexicon.English.Date(first, zone));
+        // ENISA levels in words with the local decimal separator.
+        Assert.Equal("2,5 (mittel)", NoticeLexicon.German.Severity(Severity));
+        Assert.Equal("2.5 (medium)", NoticeLexicon.English.Severity(Severity));
+        Assert.Equal("2,5 (moyenne)", NoticeLexicon.French.Severity(Severity));
+        Assert.Equal("4,25 (zeer hoog)", NoticeLexicon.Dutch.Severity(new Domain.Risk.SeverityScore(4.25m, Domain.Risk.SeverityLevel.VeryHigh, 3, 1, 1.25m)));
     }
 }

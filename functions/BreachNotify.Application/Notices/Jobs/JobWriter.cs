@@ -4,11 +4,12 @@ using BreachNotify.Application.Notices.Templates;
 
 namespace BreachNotify.Application.Notices.Jobs;
 
-/// <summary>A job as created: id, ordinal within its notification, language, size and its first and last recipient key.</summary>
-public sealed record CreatedJob(string JobId, int Ordinal, NoticeLanguage Language, string TemplateVersion, int Recipients, string? FirstKey, string? LastKey);
+/// <summary>A job as created: id, ordinal within its notification, language (and rendering), size and its first and last recipient key.</summary>
+public sealed record CreatedJob(string JobId, int Ordinal, NoticeLanguage Language, string TemplateVersion, int Recipients, string? FirstKey, string? LastKey, string Variant = "", string? Controller = null);
 
 /// <summary>
-/// Writes the jobs of one notification while the recipients stream by: per language a bucket of up to
+/// Writes the jobs of one notification while the recipients stream by: per rendering (language, and variant where one
+/// language has several, <see cref="RenderedNotice.Variant"/>) a bucket of up to
 /// <see cref="NoticeOptions.JobSize"/> recipient keys becomes a job (its two rows in one transaction, insert-if-absent,
 /// so a resumed request rewrites nothing). Ids and ordinals follow the deterministic recipient order.
 /// </summary>
@@ -22,45 +23,52 @@ internal sealed class JobWriter(
 {
     public void Dispose() => _slots.Dispose();
 
-    private readonly Dictionary<NoticeLanguage, (List<byte[]> Keys, string Version, int Chunk)> _buckets = [];
+    private readonly Dictionary<(NoticeLanguage Language, string Variant), (List<byte[]> Keys, RenderedNotice Notice, int Chunk)> _buckets = [];
     private readonly List<Task> _writes = [];
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.ImportParallelism));
     private int _ordinal;
 
     public List<CreatedJob> Created { get; } = [];
 
-    public async Task AddRecipientAsync(NoticeLanguage language, string version, byte[] key)
+    /// <summary>Adds a recipient to the job of the rendering it gets.</summary>
+    public async Task AddRecipientAsync(RenderedNotice notice, byte[] key)
     {
-        if (!_buckets.TryGetValue(language, out var bucket)) bucket = ([], version, 0);
+        var at = (notice.Language, notice.Variant);
+        if (!_buckets.TryGetValue(at, out var bucket)) bucket = ([], notice, 0);
         bucket.Keys.Add(key);
-        _buckets[language] = bucket;
+        _buckets[at] = bucket;
         if (bucket.Keys.Count >= options.JobSize)
         {
-            _buckets[language] = ([], version, bucket.Chunk + 1);
-            await StartAsync(language, version, bucket.Chunk, bucket.Keys, null);
+            _buckets[at] = ([], notice, bucket.Chunk + 1);
+            await StartAsync(notice, bucket.Chunk, bucket.Keys, null);
         }
     }
 
     public async Task FlushPartialAsync()
     {
-        foreach (var language in NoticeVocabulary.Languages)
+        // In a fixed order (language, then variant), so that ids and ordinals are the same on every attempt.
+        foreach (var at in _buckets.Keys.OrderBy(k => k.Language).ThenBy(k => k.Variant, StringComparer.Ordinal).ToList())
         {
-            if (_buckets.TryGetValue(language, out var bucket) && bucket.Keys.Count > 0)
+            var bucket = _buckets[at];
+            if (bucket.Keys.Count > 0)
             {
-                _buckets[language] = ([], bucket.Version, bucket.Chunk + 1);
-                await StartAsync(language, bucket.Version, bucket.Chunk, bucket.Keys, null);
+                _buckets[at] = ([], bucket.Notice, bucket.Chunk + 1);
+                await StartAsync(bucket.Notice, bucket.Chunk, bucket.Keys, null);
             }
         }
     }
 
-    public Task AddDirectAsync(RenderedNotice notice, EmailAddressRecord address)
-        => StartAsync(notice.Language, notice.TemplateVersion, 0, [], address);
+    public Task AddDirectAsync(RenderedNotice notice, EmailAddressRecord address) => StartAsync(notice, 0, [], address);
 
-    private async Task StartAsync(NoticeLanguage language, string version, int chunk, List<byte[]> keys, EmailAddressRecord? direct)
+    private async Task StartAsync(RenderedNotice notice, int chunk, List<byte[]> keys, EmailAddressRecord? direct)
     {
-        var jobId = Ids.Deterministic("job", notification.NotificationId, language.ToWire(), version, chunk.ToString(CultureInfo.InvariantCulture));
+        var (language, version, variant) = (notice.Language, notice.TemplateVersion, notice.Variant);
+        // The default rendering keeps the ids jobs had before renderings had variants.
+        var jobId = variant.Length == 0
+            ? Ids.Deterministic("job", notification.NotificationId, language.ToWire(), version, chunk.ToString(CultureInfo.InvariantCulture))
+            : Ids.Deterministic("job", notification.NotificationId, language.ToWire(), version, variant, chunk.ToString(CultureInfo.InvariantCulture));
         var job = new CreatedJob(jobId, _ordinal++, language, version, direct is null ? keys.Count : 1,
-            keys.Count > 0 ? Convert.ToHexStringLower(keys[0]) : null, keys.Count > 0 ? Convert.ToHexStringLower(keys[^1]) : null);
+            keys.Count > 0 ? Convert.ToHexStringLower(keys[0]) : null, keys.Count > 0 ? Convert.ToHexStringLower(keys[^1]) : null, variant, notice.Controller);
         Created.Add(job);
         await _slots.WaitAsync(cancellationToken);
         _writes.Add(Task.Run(async () =>
@@ -78,6 +86,7 @@ internal sealed class JobWriter(
         {
             JobId = created.JobId, IncidentId = notification.IncidentId, NotificationId = notification.NotificationId,
             Kind = notification.Kind, Phase = notification.Phase, Language = created.Language, TemplateVersion = created.TemplateVersion,
+            Variant = created.Variant, Controller = created.Controller,
             Ordinal = created.Ordinal, RecipientCount = created.Recipients, Status = JobStatus.Queued, CreatedAt = now,
             Enqueues = 1, LastEnqueuedAt = now, Attempts = 0,
         };
@@ -92,7 +101,7 @@ internal sealed class JobWriter(
     {
         await Task.WhenAll(_writes);
         await notifications.AddJobIndexAsync(notification.IncidentId, notification.NotificationId,
-            Created.Select(j => new JobIndexEntry(j.JobId, j.Ordinal, j.Language, j.TemplateVersion, j.Recipients, j.FirstKey, j.LastKey)), cancellationToken);
+            Created.Select(j => new JobIndexEntry(j.JobId, j.Ordinal, j.Language, j.TemplateVersion, j.Recipients, j.FirstKey, j.LastKey, j.Variant)), cancellationToken);
         // Only jobs still waiting are pending: a job sent meanwhile (a resumed request) must not come back.
         var waiting = new List<PendingJob>();
         foreach (var j in Created)

@@ -23,6 +23,12 @@ public sealed record NoticeJob
     public required NoticeLanguage Language { get; init; }
     public required string TemplateVersion { get; init; }
 
+    /// <summary>Which rendering of the notification in <see cref="Language"/> the job sends (<see cref="Templates.RenderedNotice.Variant"/>; "" for the default).</summary>
+    public string Variant { get; init; } = "";
+
+    /// <summary>The controller-customer the job's recipients belong to (controller notices of a breach that touches several).</summary>
+    public string? Controller { get; init; }
+
     /// <summary>Position within the notification (its bit in the notification's sent/failed bitmaps).</summary>
     public required int Ordinal { get; init; }
 

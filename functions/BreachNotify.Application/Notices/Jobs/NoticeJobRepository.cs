@@ -124,6 +124,7 @@ public sealed class NoticeJobRepository(ITableStore store)
         {
             ["IncidentId"] = j.IncidentId, ["NotificationId"] = j.NotificationId, ["Kind"] = j.Kind.ToWire(), ["Phase"] = j.Phase.ToWire(),
             ["Language"] = j.Language.ToWire(), ["TemplateVersion"] = j.TemplateVersion, ["Ordinal"] = j.Ordinal,
+            ["Variant"] = j.Variant.Length == 0 ? null : j.Variant, ["Controller"] = j.Controller,
             ["RecipientCount"] = j.RecipientCount, ["Status"] = Wire(j.Status), ["CreatedAt"] = j.CreatedAt,
             ["Enqueues"] = j.Enqueues, ["LastEnqueuedAt"] = j.LastEnqueuedAt, ["Attempts"] = j.Attempts, ["LastAttemptAt"] = j.LastAttemptAt,
             ["LeaseUntil"] = j.LeaseUntil, ["LastError"] = j.LastError, ["LastErrorStatus"] = j.LastErrorStatus,
@@ -143,6 +144,8 @@ public sealed class NoticeJobRepository(ITableStore store)
         Phase = NoticeVocabulary.Stored<NoticePhase>(e.GetString("Phase"), NoticeVocabulary.TryParsePhase, "notice phase"),
         Language = NoticeVocabulary.Stored<NoticeLanguage>(e.GetString("Language"), NoticeVocabulary.TryParseLanguage, "language"),
         TemplateVersion = e.GetString("TemplateVersion")!,
+        Variant = e.GetString("Variant") ?? "",
+        Controller = e.GetString("Controller"),
         Ordinal = e.GetInt32("Ordinal") ?? 0,
         RecipientCount = e.GetInt32("RecipientCount") ?? 0,
         Status = ParseStatus(e.GetString("Status")),

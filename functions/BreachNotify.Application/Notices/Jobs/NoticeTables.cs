@@ -7,7 +7,8 @@ namespace BreachNotify.Application.Notices.Jobs;
 /// Table layout of notifications and notice jobs.
 /// <list type="bullet">
 /// <item><c>Notifications</c>, partition = incident id: <c>n|{notificationId}</c> the notification, <c>r|{notificationId}|{language}</c>
-/// the rendered notice (what is sent), <c>j|{notificationId}|{jobId}</c> one index row per job, <c>s|{sha256(reference)}</c> an
+/// the rendered notice (what is sent; <c>r|{notificationId}|{language}|{variant}</c> for a further rendering in the same
+/// language, e.g. per controller-customer), <c>j|{notificationId}|{jobId}</c> one index row per job, <c>s|{sha256(reference)}</c> an
 /// authority portal submission.</item>
 /// <item><c>NoticeJobs</c>, partition = job id: <c>job</c> the job (status, lease, proof of sending, delivery counters),
 /// <c>recipients</c> the recipients' keys (32-byte SHA-256 each) or the configured address, <c>d|{hash}</c> a recipient's
@@ -26,7 +27,8 @@ internal static class NoticeTables
     public const string PendingPartition = "pending";
 
     public static string NotificationRow(string notificationId) => "n|" + notificationId;
-    public static string RenderedRow(string notificationId, string language) => "r|" + notificationId + "|" + language;
+    public static string RenderedRow(string notificationId, string language, string variant = "")
+        => "r|" + notificationId + "|" + language + (variant.Length == 0 ? "" : "|" + variant);
     public static string JobIndexPrefix(string notificationId) => "j|" + notificationId + "|";
     public static string DeliveryRow(string recipientHash) => "d|" + recipientHash;
     public static string EventRow(string eventHash) => "e|" + eventHash;

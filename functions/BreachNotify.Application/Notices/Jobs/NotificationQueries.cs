@@ -12,9 +12,11 @@ public sealed record RecipientStatusCounts(long Queued, long Sent, long Delivere
 }
 
 /// <summary>One job as shown: proof of what was sent (template version, body hash, count, time, provider message id) and delivery.</summary>
+/// <param name="Controller">The controller-customer the job's recipients belong to (controller notices of a breach that touches several).</param>
 public sealed record JobView(
     string JobId, string Language, string TemplateVersion, string Status, int Recipients, int Attempts,
-    DateTimeOffset? SentAt, string? ProviderMessageId, string? BodySha256, string? Error, RecipientStatusCounts RecipientStatus, long SpamReports, long Deferred);
+    DateTimeOffset? SentAt, string? ProviderMessageId, string? BodySha256, string? Error, RecipientStatusCounts RecipientStatus, long SpamReports, long Deferred,
+    string? Controller = null);
 
 public sealed record NotificationView(
     string NotificationId, string Kind, string Phase, string Status, DateTimeOffset CreatedAt, string CreatedBy,
@@ -74,6 +76,6 @@ public sealed class NotificationQueries(NotificationRepository notifications, No
             _ => new RecipientStatusCounts(n, 0, 0, 0, 0),
         };
         return new JobView(job.JobId, job.Language.ToWire(), job.TemplateVersion, NoticeJobRepository.Wire(job.Status), n, job.Attempts,
-            job.SentAt, job.ProviderMessageId, job.BodySha256, job.Error, counts, job.SpamReports, job.Deferred);
+            job.SentAt, job.ProviderMessageId, job.BodySha256, job.Error, counts, job.SpamReports, job.Deferred, job.Controller);
     }
 }

@@ -55,7 +55,7 @@ public sealed record NotificationRecord
 /// recipient is found without reading every job's list (null for a job to a configured address, and for jobs written
 /// before the range was recorded).
 /// </summary>
-public sealed record JobIndexEntry(string JobId, int Ordinal, NoticeLanguage Language, string TemplateVersion, int Recipients, string? FirstKey = null, string? LastKey = null);
+public sealed record JobIndexEntry(string JobId, int Ordinal, NoticeLanguage Language, string TemplateVersion, int Recipients, string? FirstKey = null, string? LastKey = null, string Variant = "");
 
 /// <summary>A portal submission claimed by its reference (the same reference again is a replay).</summary>
 public sealed record AuthoritySubmissionRecord(string Reference, DateTimeOffset SubmittedAt, string SubmittedBy);

@@ -15,12 +15,34 @@ public sealed class NotificationRepository(ITableStore store)
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => store.CreateTableIfNotExistsAsync(NoticeTables.Notifications, cancellationToken);
 
-    /// <summary>Writes the notification and its rendered notices in one transaction; false when the notification exists already (nothing written).</summary>
+    /// <summary>
+    /// Rendered notices written in one transaction with their notification. A transaction holds at most 100 entities and
+    /// 4 MiB, and a notice may be ~60 KiB: beyond this many (controller notices, one per controller-customer and
+    /// language) the notices are written first, in batches, and the notification row last.
+    /// </summary>
+    public const int MaxNoticesWithNotification = 20;
+
+    /// <summary>
+    /// Writes the notification and its rendered notices; false when the notification exists already (its notices are
+    /// then left as they are). Up to <see cref="MaxNoticesWithNotification"/> notices: one transaction. More: the notices
+    /// first (replacing any left by an attempt that stopped before its notification row), then the notification row,
+    /// which is what makes them part of a notification: readers find notices only through its jobs.
+    /// </summary>
     public async Task<bool> CreateAsync(NewNotification created, CancellationToken cancellationToken = default)
     {
         var n = created.Notification;
+        var notices = created.Notices.Select(r => ToEntity(n.IncidentId, n.NotificationId, r)).ToList();
         var ops = new List<TableOperation> { TableOperation.Add(ToEntity(n)) };
-        foreach (var r in created.Notices) ops.Add(TableOperation.Add(ToEntity(n.IncidentId, n.NotificationId, r)));
+        if (notices.Count <= MaxNoticesWithNotification)
+        {
+            ops.AddRange(notices.Select(TableOperation.Add));
+        }
+        else
+        {
+            if (await FindAsync(n.IncidentId, n.NotificationId, cancellationToken) is not null) return false;
+            foreach (var batch in notices.Chunk(MaxNoticesWithNotification))
+                await store.SubmitTransactionAsync(NoticeTables.Notifications, batch.Select(TableOperation.Upsert).ToList(), cancellationToken);
+        }
         try
         {
             await store.SubmitTransactionAsync(NoticeTables.Notifications, ops, cancellationToken);
@@ -71,9 +93,9 @@ public sealed class NotificationRepository(ITableStore store)
         }
     }
 
-    public async Task<RenderedNotice?> FindRenderedAsync(string incidentId, string notificationId, NoticeLanguage language, CancellationToken cancellationToken = default)
+    public async Task<RenderedNotice?> FindRenderedAsync(string incidentId, string notificationId, NoticeLanguage language, string variant, CancellationToken cancellationToken = default)
     {
-        var e = await store.GetAsync(NoticeTables.Notifications, incidentId, NoticeTables.RenderedRow(notificationId, language.ToWire()), cancellationToken);
+        var e = await store.GetAsync(NoticeTables.Notifications, incidentId, NoticeTables.RenderedRow(notificationId, language.ToWire(), variant), cancellationToken);
         return e is null ? null : RenderedFromEntity(e);
     }
 
@@ -85,7 +107,7 @@ public sealed class NotificationRepository(ITableStore store)
             await store.SubmitTransactionAsync(NoticeTables.Notifications, chunk.Select(j => TableOperation.Upsert(new TableEntity(incidentId, NoticeTables.JobIndexPrefix(notificationId) + j.JobId)
             {
                 ["JobId"] = j.JobId, ["Ordinal"] = j.Ordinal, ["Language"] = j.Language.ToWire(), ["TemplateVersion"] = j.TemplateVersion, ["Recipients"] = j.Recipients,
-                ["FirstKey"] = j.FirstKey, ["LastKey"] = j.LastKey,
+                ["FirstKey"] = j.FirstKey, ["LastKey"] = j.LastKey, ["Variant"] = j.Variant.Length == 0 ? null : j.Variant,
             })).ToList(), cancellationToken);
         }
     }
@@ -97,7 +119,7 @@ public sealed class NotificationRepository(ITableStore store)
         {
             list.Add(new JobIndexEntry(e.GetString("JobId")!, e.GetInt32("Ordinal") ?? 0,
                 NoticeVocabulary.Stored<NoticeLanguage>(e.GetString("Language"), NoticeVocabulary.TryParseLanguage, "language"),
-                e.GetString("TemplateVersion")!, e.GetInt32("Recipients") ?? 0, e.GetString("FirstKey"), e.GetString("LastKey")));
+                e.GetString("TemplateVersion")!, e.GetInt32("Recipients") ?? 0, e.GetString("FirstKey"), e.GetString("LastKey"), e.GetString("Variant") ?? ""));
         }
         return list;
     }
@@ -184,10 +206,10 @@ public sealed class NotificationRepository(ITableStore store)
 
     private static TableEntity ToEntity(string incidentId, string notificationId, RenderedNotice r)
     {
-        var e = new TableEntity(incidentId, NoticeTables.RenderedRow(notificationId, r.Language.ToWire()))
+        var e = new TableEntity(incidentId, NoticeTables.RenderedRow(notificationId, r.Language.ToWire(), r.Variant))
         {
             ["Kind"] = r.Kind.ToWire(), ["Language"] = r.Language.ToWire(), ["Phase"] = r.Phase.ToWire(), ["TemplateVersion"] = r.TemplateVersion,
-            ["Subject"] = r.Subject, ["BodySha256"] = r.BodySha256,
+            ["Subject"] = r.Subject, ["BodySha256"] = r.BodySha256, ["Variant"] = r.Variant.Length == 0 ? null : r.Variant, ["Controller"] = r.Controller,
         };
         NoticeTables.WriteText(e, "Text", r.Text);
         NoticeTables.WriteText(e, "Html", r.Html);
@@ -199,5 +221,9 @@ public sealed class NotificationRepository(ITableStore store)
         NoticeVocabulary.Stored<NoticeLanguage>(e.GetString("Language"), NoticeVocabulary.TryParseLanguage, "language"),
         NoticeVocabulary.Stored<NoticePhase>(e.GetString("Phase"), NoticeVocabulary.TryParsePhase, "notice phase"),
         e.GetString("TemplateVersion")!, e.GetString("Subject")!,
-        NoticeTables.ReadText(e, "Text"), NoticeTables.ReadText(e, "Html"), e.GetString("BodySha256")!);
+        NoticeTables.ReadText(e, "Text"), NoticeTables.ReadText(e, "Html"), e.GetString("BodySha256")!)
+    {
+        Variant = e.GetString("Variant") ?? "",
+        Controller = e.GetString("Controller"),
+    };
 }

@@ -18,6 +18,11 @@ public sealed record NotificationRequest(string? Kind, string? Phase, string? La
 
 public sealed record NotificationCreated(string NotificationId, int Jobs, long Recipients, bool Replayed);
 
+/// <summary>What to preview: <paramref name="Language"/> may be left out for the authority and public notices (the lead
+/// authority's language, as sent); <paramref name="Country"/> picks a regional wording (Dutch in Belgium) and
+/// <paramref name="Controller"/> the controller-customer of a controller notice.</summary>
+public sealed record NoticePreviewRequest(string? Kind, string? Language, string? Phase, string? ReasonsForDelay, string? Country = null, string? Controller = null);
+
 /// <summary>The body of a queue message: ids only, never personal data.</summary>
 public sealed record NoticeJobMessage(string JobId, string IncidentId, string NotificationId)
 {
@@ -65,17 +70,63 @@ public sealed partial class NotificationService(
     }
 
     /// <summary>Renders a notice exactly as <see cref="CreateAsync"/> would, without storing or sending anything.</summary>
-    public async Task<RenderedNotice> PreviewAsync(string incidentId, string? kind, string? language, string? phase, string? reasonsForDelay, CancellationToken cancellationToken = default)
+    public async Task<RenderedNotice> PreviewAsync(string incidentId, NoticePreviewRequest request, CancellationToken cancellationToken = default)
     {
         var state = (await incidents.GetAsync(incidentId, cancellationToken)).Incident.State;
+        var now = time.GetUtcNow();
         var errors = new FieldErrors();
-        var k = NoticeVocabulary.ParseKind(kind, "kind", errors);
-        var l = NoticeVocabulary.ParseLanguage(language, "language", errors);
-        var p = NoticeVocabulary.ParsePhase(phase, "phase", errors);
+        var k = NoticeVocabulary.ParseKind(request.Kind, "kind", errors);
+        var p = NoticeVocabulary.ParsePhase(request.Phase, "phase", errors);
+        // The authority and public notices go out in the lead authority's language unless asked otherwise; so does their preview.
+        var l = request.Language is null && k is NoticeKind.Authority or NoticeKind.Public ? DirectLanguage(null) : NoticeVocabulary.ParseLanguage(request.Language, "language", errors);
+        var country = request.Country?.Trim().ToUpperInvariant();
+        if (country is not null && !CountryCodes.IsValid(country)) errors.Add("country", "An ISO 3166-1 alpha-2 code (the readers' country).");
         errors.ThrowIfAny();
-        obligations.EnsureReasonsForDelay(state, k!.Value, p!.Value, time.GetUtcNow(), reasonsForDelay);
+        obligations.EnsureReasonsForDelay(state, k!.Value, p!.Value, now, request.ReasonsForDelay);
         var texts = await content.GetAsync(incidentId, cancellationToken);
-        return composer.Render(new NoticeRequest(state, texts, k.Value, l!.Value, p.Value, Clean(reasonsForDelay)));
+        ControllerShare? share = null;
+        if (k == NoticeKind.Controllers)
+        {
+            var plan = await NoticeAudiences.ScanControllersAsync(recipients, incidentId, state.ControllerCustomer, cancellationToken);
+            var controller = request.Controller?.Trim();
+            if (controller is not null && !plan.Controllers.Contains(controller, StringComparer.Ordinal))
+                throw new DomainValidationException("controller", "Not a controller-customer of this incident (the incident's controllerCustomer or a recipient's controller).");
+            if (controller is null && plan.Several)
+                throw new DomainValidationException("controller", $"This breach touches {plan.Controllers.Count} controller-customers and each gets its own notice: preview one of them (controller=…).");
+            share = plan.ShareOf(controller ?? (plan.Controllers.Count > 0 ? plan.Controllers[0] : null));
+        }
+        var audience = new NoticeAudience(k is NoticeKind.DataSubjects or NoticeKind.Controllers ? NoticeVocabulary.VariantCountry(l!.Value, country) : null, share);
+        return composer.Render(new NoticeRequest(state, texts, k.Value, l!.Value, p.Value, Clean(request.ReasonsForDelay))
+        {
+            Audience = audience,
+            Late = obligations.IsLate(state, k.Value, now),
+        });
+    }
+
+    /// <summary>The language of a notice to a configured address: as asked, else the lead authority's first one we have, else English.</summary>
+    private NoticeLanguage DirectLanguage(NoticeLanguage? requested) => requested ?? composer.LeadAuthority?.NoticeLanguage ?? NoticeLanguage.En;
+
+    /// <summary>
+    /// Renders every rendering a notification needs, and reports what is missing in all of them at once (every language
+    /// the recipients need), never one language at a time.
+    /// </summary>
+    private List<RenderedNotice> RenderAll(IncidentState state, NoticeContent texts, NoticeKind kind, NoticePhase phase, string? reasons, bool late, IReadOnlyList<NoticeRendering> renderings)
+    {
+        var rendered = new List<RenderedNotice>(renderings.Count);
+        var problems = new List<FieldError>();
+        foreach (var r in renderings)
+        {
+            try
+            {
+                rendered.Add(composer.Render(new NoticeRequest(state, texts, kind, r.Language, phase, reasons) { Audience = r.Audience, Late = late }));
+            }
+            catch (DomainValidationException ex)
+            {
+                problems.AddRange(ex.Errors);
+            }
+        }
+        if (problems.Count > 0) throw new DomainValidationException(problems.DistinctBy(e => (e.Field, e.Message)).OrderBy(e => e.Field, StringComparer.Ordinal).ToList());
+        return rendered;
     }
 
     public async Task<NotificationCreated> CreateAsync(string incidentId, NotificationRequest request, Actor actor, string? idempotencyKey, CancellationToken cancellationToken = default)
@@ -91,15 +142,24 @@ public sealed partial class NotificationService(
         // Who receives it and in which languages; then render every notice before anything is written.
         var recipientKind = kind.RecipientKindFor();
         var org = organisation.Value;
-        IReadOnlyList<NoticeLanguage> languages;
+        IReadOnlyList<NoticeRendering> renderings;
+        ControllerPlan? controllers = null;
         EmailAddressRecord? direct = null;
         string? erasedProblem = null;
         if (recipientKind is { } rk)
         {
             if (requestedLanguage is not null) throw new DomainValidationException("language", "The language of each recipient comes from the upload; omit language for this kind.");
             var counts = await recipients.CountAsync(incidentId, cancellationToken);
-            languages = NoticeVocabulary.Languages.Where(l => counts.Of(rk, l) > 0).ToList();
-            if (languages.Count == 0) throw new InvalidStateException($"Upload the recipients (kind {rk.ToWire()}) first: POST /api/incidents/{incidentId}/recipients.");
+            if (counts.Of(rk) == 0) throw new InvalidStateException($"Upload the recipients (kind {rk.ToWire()}) first: POST /api/incidents/{incidentId}/recipients.");
+            if (rk == RecipientKind.Controller)
+            {
+                controllers = await NoticeAudiences.ScanControllersAsync(recipients, incidentId, state.ControllerCustomer, cancellationToken);
+                renderings = controllers.Renderings();
+            }
+            else
+            {
+                renderings = NoticeAudiences.ForDataSubjects(counts);
+            }
             // A notice to the recipients needs every recipient's address; sending to some and silently not to others is no notice.
             if (counts.ErasedOf(rk) is var erased and > 0)
             {
@@ -109,16 +169,19 @@ public sealed partial class NotificationService(
         }
         else
         {
-            var language = requestedLanguage ?? composer.LeadAuthority?.NoticeLanguage ?? NoticeLanguage.En;
-            languages = [language];
+            var language = DirectLanguage(requestedLanguage);
+            renderings = [new NoticeRendering(language, NoticeAudience.Everyone)];
             var (address, setting) = kind == NoticeKind.Authority
                 ? (org.AuthorityNoticeEmail, "Organisation:AuthorityNoticeEmail")
                 : (string.IsNullOrWhiteSpace(org.PublicNoticeEmail) ? org.Dpo.Email : org.PublicNoticeEmail, "Organisation:PublicNoticeEmail");
             if (string.IsNullOrWhiteSpace(address)) throw new DomainValidationException(setting, "Configure the address this notice is e-mailed to.");
-            direct = new EmailAddressRecord(address.Trim(), kind == NoticeKind.Authority ? composer.LeadAuthority?.Name : org.Name);
+            // Addressed to whom it really goes to: the authority by name only when the address is its own channel (else
+            // it is our mailbox, for entry in the authority's portal); the publication mailbox is ours.
+            var name = kind != NoticeKind.Authority ? org.Name : composer.AuthorityTakesTheEmail ? composer.AuthorityName(language) : null;
+            direct = new EmailAddressRecord(address.Trim(), name);
         }
         var texts = await content.GetAsync(incidentId, cancellationToken);
-        var rendered = languages.Select(l => composer.Render(new NoticeRequest(state, texts, kind, l, phase, reasons))).ToList();
+        var rendered = RenderAll(state, texts, kind, phase, reasons, obligations.IsLate(state, kind, now), renderings);
 
         var fingerprint = Ids.Sha256Hex(string.Join("\u001f", kind.ToWire(), phase.ToWire(), request.Language ?? "", reasons ?? "", request.Override ? "override" : "", Clean(request.Rationale) ?? ""));
         var notificationId = idempotencyKey is null ? Ids.New("ntf", now) : Ids.Deterministic("ntf", incidentId, actor.Name, idempotencyKey);
@@ -145,10 +208,11 @@ public sealed partial class NotificationService(
                 return new NotificationCreated(notificationId, notification.Jobs ?? 0, notification.Recipients ?? 0, Replayed: true);
             }
             // An earlier attempt stopped half-way: resume with what it stored (its cut-off time and rendered notices).
+            var fresh = rendered;
             rendered = [];
-            foreach (var l in languages)
+            foreach (var n in fresh)
             {
-                if (await notifications.FindRenderedAsync(incidentId, notificationId, l, cancellationToken) is { } r) rendered.Add(r);
+                if (await notifications.FindRenderedAsync(incidentId, notificationId, n.Language, n.Variant, cancellationToken) is { } r) rendered.Add(r);
             }
         }
 
@@ -160,13 +224,16 @@ public sealed partial class NotificationService(
         }
         else
         {
-            var versions = rendered.ToDictionary(r => r.Language, r => r.TemplateVersion);
-            await foreach (var r in recipients.ReadSummariesAsync(incidentId, cancellationToken))
+            // Controller recipients were read already (they are few); data subjects are read as they stream by.
+            var rows = controllers is not null ? controllers.Rows.ToAsyncEnumerable() : recipients.ReadSummariesAsync(incidentId, cancellationToken);
+            await foreach (var r in rows.WithCancellation(cancellationToken))
             {
                 // Recipients uploaded after the notification was first created belong to a later notification.
                 // Erased recipients have no address (a notification resumed after an erasure leaves them out).
-                if (r.Kind != recipientKind || r.AddedAt > cutoff || r.ErasedAt is not null || !versions.TryGetValue(r.Language, out var version)) continue;
-                await writer.AddRecipientAsync(r.Language, version, Convert.FromHexString(r.Key));
+                if (r.Kind != recipientKind || r.AddedAt > cutoff || r.ErasedAt is not null) continue;
+                var variant = controllers?.VariantOf(r) ?? NoticeAudiences.VariantOf(r);
+                if (NoticeAudiences.Pick(rendered, r.Language, variant) is not { } notice) continue;
+                await writer.AddRecipientAsync(notice, Convert.FromHexString(r.Key));
             }
             await writer.FlushPartialAsync();
         }
@@ -178,7 +245,7 @@ public sealed partial class NotificationService(
         var total = languageSplit.Values.Sum();
         await RecordCreatedAsync(notification, writer.Created.Count, total, languageSplit, rendered, request, actor, cancellationToken);
 
-        var versionsSent = rendered.Select(r => r.TemplateVersion).ToList();
+        var versionsSent = rendered.Select(r => r.TemplateVersion).Distinct(StringComparer.Ordinal).ToList();
         await notifications.UpdateAsync(incidentId, notificationId, n => n.Status != NotificationStatus.Creating ? null : n with
         {
             Status = NotificationStatus.Queued, Jobs = writer.Created.Count, Recipients = total, Languages = languageSplit, TemplateVersions = versionsSent,
@@ -232,7 +299,7 @@ public sealed partial class NotificationService(
         {
             notificationId, kind, phase = notification.Phase.ToWire(), jobs = jobCount, recipients = recipientCount,
             languages = split.ToDictionary(l => l.Key.ToWire(), l => l.Value),
-            notices = rendered.Select(r => new { Language = r.Language.ToWire(), r.TemplateVersion, r.BodySha256 }),
+            notices = rendered.Select(r => new { Language = r.Language.ToWire(), r.TemplateVersion, r.BodySha256, Variant = r.Variant.Length == 0 ? null : r.Variant, r.Controller }),
             @override = request.Override, rationale = request.Override ? Clean(request.Rationale) : null,
         });
         await incidents.ChangeAsync(incidentId, null, (incident, now) =>
@@ -270,8 +337,7 @@ public sealed partial class NotificationService(
         if (!completed || n is null) return;
         var kind = n.Kind;
         var sentJobs = JobBits.Count(n.SentBits);
-        var authorityIsRecipient = kind == NoticeKind.Authority && composer.LeadAuthority?.Email is { } channel
-            && string.Equals(channel, organisation.Value.AuthorityNoticeEmail?.Trim(), StringComparison.OrdinalIgnoreCase);
+        var authorityIsRecipient = kind == NoticeKind.Authority && composer.AuthorityTakesTheEmail;
         await incidents.ChangeAsync(incidentId, null, (incident, at) =>
         {
             incident.Record("notification-completed", [new FieldChange("notification." + kind.ToWire(), "queued", "completed")],

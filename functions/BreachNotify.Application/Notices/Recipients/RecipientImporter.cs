@@ -3,6 +3,7 @@ using BreachNotify.Application.Incidents;
 using BreachNotify.Domain.Common;
 using BreachNotify.Domain.Incidents;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BreachNotify.Application.Notices.Recipients;
 
@@ -18,11 +19,13 @@ public sealed partial class RecipientImporter(
     RecipientRepository recipients,
     IncidentRepository incidents,
     TimeProvider time,
+    IOptions<NoticeOptions> options,
     ILogger<RecipientImporter> logger)
 {
     public const int MaxListedRejections = 100;
     public const int MaxNameLength = 200;
     public const int MaxExternalIdLength = 200;
+    public const int MaxControllerLength = 200;
 
     /// <summary>Rows per chunk: about 20 MiB held per chunk.</summary>
     public const int ChunkRows = 50_000;
@@ -34,6 +37,7 @@ public sealed partial class RecipientImporter(
             throw new InvalidStateException($"A {incident.Status.ToWire()} incident takes no recipients.");
 
         var addedAt = time.GetUtcNow();
+        var fallback = options.Value.Fallback;
         var state = new ImportState();
         // Reading and writing overlap: a full chunk goes to the writer while the next one fills. The writer sends one batch
         // per partition at a time as a group, which the store commits together (SQLite) or writes side by side (Table storage).
@@ -74,8 +78,9 @@ public sealed partial class RecipientImporter(
         {
             await foreach (var row in rows.WithCancellation(stop.Token))
             {
-                var recipient = Validate(row, out var reason);
+                var recipient = Validate(row, fallback, out var reason, out var warning);
                 if (recipient is null) { state.Reject(row.Position, reason!); continue; }
+                if (warning is not null) state.Warn(row.Position, warning);
                 var hash = RecipientHash.Of(RecipientKeys.Hash(recipient.Email));
                 if (!filling.Add(new NewRecipient(hash, recipient, addedAt))) { state.AddDuplicates(1); continue; }
                 if (filling.Count == ChunkRows)
@@ -107,15 +112,23 @@ public sealed partial class RecipientImporter(
         await writing;
         cancellationToken.ThrowIfCancellationRequested();
 
-        LogImported(incidentId, state.Accepted, state.Duplicates, state.RejectedCount, state.Erased);
+        LogImported(incidentId, state.Accepted, state.Duplicates, state.RejectedCount, state.Erased, state.WarningCount);
         if (readError is RecipientUploadException upload)
             throw new RecipientUploadException(upload.Field, $"{upload.Message} {state.Accepted} rows before it were stored; the corrected upload can be repeated safely.", upload);
-        return new ImportResult(state.Accepted, state.Duplicates, state.RejectedCount, state.Rejected, state.Erased);
+        return new ImportResult(state.Accepted, state.Duplicates, state.RejectedCount, state.Rejected, state.Erased)
+        {
+            WarningCount = state.WarningCount, Warnings = state.Warnings,
+        };
     }
 
-    /// <summary>Validates one row; the reason never quotes the address.</summary>
-    public static Recipient? Validate(RecipientInput row, out string? reason)
+    /// <summary>
+    /// Validates one row; the reason never quotes the address. A language we have no notice text for is replaced by
+    /// <paramref name="fallback"/> (<c>Notices:FallbackLanguage</c>) with a <paramref name="warning"/>, or rejected
+    /// without one. A country with several of our languages needs the language (no silent guess).
+    /// </summary>
+    public static Recipient? Validate(RecipientInput row, NoticeLanguage? fallback, out string? reason, out string? warning)
     {
+        warning = null;
         reason = row.Problem;
         if (reason is not null) return null;
         reason = EmailAddresses.Validate(row.Email);
@@ -125,17 +138,39 @@ public sealed partial class RecipientImporter(
         if (name is not null && name.Any(char.IsControl)) { reason = "name contains a control character."; return null; }
         var country = Clean(row.Country)?.ToUpperInvariant();
         if (country is not null && !CountryCodes.IsValid(country)) { reason = $"country '{Truncate(row.Country!)}' is not an ISO 3166-1 alpha-2 code."; return null; }
-        var languageText = Clean(row.Language)?.ToLowerInvariant();
-        NoticeLanguage language;
-        if (languageText is null) language = NoticeVocabulary.LanguageForCountry(country);
-        else if (!NoticeVocabulary.TryParseLanguage(languageText, out language)) { reason = $"language '{Truncate(row.Language!)}' is not one of nl, en, fr, de."; return null; }
+        var language = Language(row.Language, country, fallback, out reason, out warning);
+        if (language is null) return null;
         var kindText = Clean(row.Kind)?.ToLowerInvariant();
         var kind = RecipientKind.DataSubject;
         if (kindText is not null && !NoticeVocabulary.TryParseRecipientKind(kindText, out kind)) { reason = $"kind '{Truncate(row.Kind!)}' is not data-subject or controller."; return null; }
         var externalId = Clean(row.ExternalId);
         if (externalId is { Length: > MaxExternalIdLength }) { reason = $"externalId is longer than {MaxExternalIdLength} characters."; return null; }
         if (externalId is not null && externalId.Any(char.IsControl)) { reason = "externalId contains a control character."; return null; }
-        return new Recipient(row.Email!.Trim(), name, language, country, kind, externalId);
+        var controller = Clean(row.Controller);
+        if (controller is { Length: > MaxControllerLength }) { reason = $"controller is longer than {MaxControllerLength} characters."; return null; }
+        if (controller is not null && controller.Any(char.IsControl)) { reason = "controller contains a control character."; return null; }
+        return new Recipient(row.Email!.Trim(), name, language.Value, country, kind, externalId, controller);
+    }
+
+    private static NoticeLanguage? Language(string? text, string? country, NoticeLanguage? fallback, out string? reason, out string? warning)
+    {
+        (reason, warning) = (null, null);
+        var given = Clean(text);
+        if (given is null)
+        {
+            if (NoticeVocabulary.LanguageForCountry(country) is { } byCountry) return byCountry;
+            var options = string.Join(", ", NoticeVocabulary.MultilingualCountries[country!].Select(l => l.ToWire()));
+            reason = $"country {country} has several official languages ({options}): give the recipient's language.";
+            return null;
+        }
+        if (NoticeVocabulary.ParseLanguageTag(given, out var other) is { } language) return language;
+        if (other && fallback is { } to)
+        {
+            warning = $"language '{Truncate(given)}' has no notice text: the recipient gets the {to.ToWire()} notice (Notices:FallbackLanguage).";
+            return to;
+        }
+        reason = $"language '{Truncate(given)}' is not one of nl, en, fr, de.";
+        return null;
     }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -188,6 +223,15 @@ public sealed partial class RecipientImporter(
         public long Erased => Interlocked.Read(ref _erased);
         public long RejectedCount { get; private set; }
         public IReadOnlyList<RejectedRow> Rejected => _rejected;
+        private readonly List<RejectedRow> _warnings = [];
+        public long WarningCount { get; private set; }
+        public IReadOnlyList<RejectedRow> Warnings => _warnings;
+
+        public void Warn(long position, string reason)
+        {
+            WarningCount++;
+            if (_warnings.Count < MaxListedRejections) _warnings.Add(new RejectedRow(position, reason));
+        }
 
         public void AddAccepted(long n) => Interlocked.Add(ref _accepted, n);
         public void AddDuplicates(long n) => Interlocked.Add(ref _duplicates, n);
@@ -200,6 +244,6 @@ public sealed partial class RecipientImporter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recipients imported for incident {IncidentId}: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected, {Erased} erased earlier")]
-    private partial void LogImported(string incidentId, long accepted, long duplicates, long rejected, long erased);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recipients imported for incident {IncidentId}: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected, {Erased} erased earlier, {Warnings} with warnings")]
+    private partial void LogImported(string incidentId, long accepted, long duplicates, long rejected, long erased, long warnings);
 }

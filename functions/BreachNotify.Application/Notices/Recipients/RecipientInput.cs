@@ -12,10 +12,12 @@ public sealed record RecipientInput(
     string? Country = null,
     string? Kind = null,
     string? ExternalId = null,
-    string? Problem = null);
+    string? Problem = null,
+    string? Controller = null);
 
 /// <summary>A validated recipient.</summary>
-public sealed record Recipient(string Email, string? Name, NoticeLanguage Language, string? Country, RecipientKind Kind, string? ExternalId);
+/// <param name="Controller">The controller-customer the recipient belongs to, when we act as processor for several.</param>
+public sealed record Recipient(string Email, string? Name, NoticeLanguage Language, string? Country, RecipientKind Kind, string? ExternalId, string? Controller = null);
 
 /// <summary>The upload cannot be read at all (bad header, not a JSON array, syntax error): names the field at fault.</summary>
 public sealed class RecipientUploadException : Exception
@@ -28,8 +30,15 @@ public sealed class RecipientUploadException : Exception
     public string Field { get; } = "$";
 }
 
+/// <summary>A row that was not stored (rejected) or stored with a change (a warning), with its line or index and why.</summary>
 public sealed record RejectedRow(long Position, string Reason);
 
 /// <param name="Rejected">The first <see cref="RecipientImporter.MaxListedRejections"/> rejections.</param>
 /// <param name="Erased">Addresses stored before whose personal data was erased since: not stored again.</param>
-public sealed record ImportResult(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRow> Rejected, long Erased = 0);
+/// <param name="Warnings">The first <see cref="RecipientImporter.MaxListedRejections"/> rows stored with a change (e.g. the
+/// fallback language instead of one we have no notice text for); <paramref name="WarningCount"/> counts them all.</param>
+public sealed record ImportResult(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRow> Rejected, long Erased = 0)
+{
+    public long WarningCount { get; init; }
+    public IReadOnlyList<RejectedRow> Warnings { get; init; } = [];
+}

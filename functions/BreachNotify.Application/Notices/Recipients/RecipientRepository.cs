@@ -13,7 +13,9 @@ public sealed record RecipientContact(string Email, string? Name, string? Countr
 /// A stored recipient: its key (SHA-256 hex of the address), kind, language and when it was added, which are kept for
 /// good (proof of who was notified), and its <see cref="Contact"/>, which erasure removes (<see cref="ErasedAt"/>).
 /// </summary>
-public sealed record StoredRecipient(string Key, RecipientKind Kind, NoticeLanguage Language, DateTimeOffset AddedAt, RecipientContact? Contact, DateTimeOffset? ErasedAt)
+/// <param name="Controller">The controller-customer the recipient belongs to (we as processor), if the upload said:
+/// a customer's name, not the recipient's personal data, so it is kept after erasure like the kind.</param>
+public sealed record StoredRecipient(string Key, RecipientKind Kind, NoticeLanguage Language, DateTimeOffset AddedAt, RecipientContact? Contact, DateTimeOffset? ErasedAt, string? Controller = null)
 {
     /// <summary>Set by the repository on read; opaque.</summary>
     public string? ETag { get; init; }
@@ -21,8 +23,12 @@ public sealed record StoredRecipient(string Key, RecipientKind Kind, NoticeLangu
     public bool IsErased => ErasedAt is not null;
 }
 
-/// <summary>What is kept of every recipient whatever happens to their personal data: key, kind, language, when added (and erased).</summary>
-public sealed record RecipientSummary(string Key, RecipientKind Kind, NoticeLanguage Language, DateTimeOffset AddedAt, DateTimeOffset? ErasedAt)
+/// <summary>
+/// What is kept of every recipient whatever happens to their personal data: key, kind, language, controller, when added
+/// (and erased). <paramref name="Country"/> is read with it for choosing the notice's wording (Dutch in Belgium) and is
+/// gone once the recipient is erased.
+/// </summary>
+public sealed record RecipientSummary(string Key, RecipientKind Kind, NoticeLanguage Language, DateTimeOffset AddedAt, DateTimeOffset? ErasedAt, string? Controller = null, string? Country = null)
 {
     /// <summary>Set by the repository on read; opaque.</summary>
     public string? ETag { get; init; }
@@ -57,12 +63,19 @@ public sealed class RecipientCounts
 {
     private readonly long[,] _counts = new long[NoticeVocabulary.RecipientKindValues.Count, NoticeVocabulary.Languages.Count];
     private readonly long[,] _erased = new long[NoticeVocabulary.RecipientKindValues.Count, NoticeVocabulary.Languages.Count];
+    private readonly Dictionary<(RecipientKind, NoticeLanguage, string), long> _regional = [];
 
     internal void Add(RecipientKind kind, NoticeLanguage language, long n, long erased)
     {
         _counts[(int)kind, (int)language] += n;
         _erased[(int)kind, (int)language] += erased;
     }
+
+    internal void AddRegional(RecipientKind kind, NoticeLanguage language, string country, long n)
+        => _regional[(kind, language, country)] = _regional.GetValueOrDefault((kind, language, country)) + n;
+
+    /// <summary>Recipients of a language who read a regional variant of it (<see cref="NoticeVocabulary.VariantCountry"/>), counted since the counter exists.</summary>
+    public long Regional(RecipientKind kind, NoticeLanguage language, string country) => _regional.GetValueOrDefault((kind, language, country));
 
     public long Total => NoticeVocabulary.RecipientKindValues.Sum(Of);
 
@@ -116,8 +129,14 @@ public sealed class RecipientRepository(ITableStore store)
             .Select(s => store.GetAsync(RecipientKeys.Table, RecipientKeys.Partition(incidentId, s), RecipientKeys.StatsRow, cancellationToken)));
         var result = new RecipientCounts();
         foreach (var kind in NoticeVocabulary.RecipientKindValues)
+        {
             foreach (var language in NoticeVocabulary.Languages)
+            {
                 result.Add(kind, language, stats.Sum(e => e?.GetInt64(CounterName(kind, language)) ?? 0), stats.Sum(e => e?.GetInt64(ErasedCounterName(kind, language)) ?? 0));
+                foreach (var country in NoticeVocabulary.VariantCountries)
+                    result.AddRegional(kind, language, country, stats.Sum(e => e?.GetInt64(RegionalCounterName(kind, language, country)) ?? 0));
+            }
+        }
         return result;
     }
 
@@ -139,14 +158,14 @@ public sealed class RecipientRepository(ITableStore store)
             yield return SummaryFromEntity(e);
     }
 
-    private static readonly IReadOnlySet<string> SummaryProperties = new HashSet<string>(["Kind", "Language", "AddedAt", "ErasedAt"], StringComparer.Ordinal);
+    private static readonly IReadOnlySet<string> SummaryProperties = new HashSet<string>(["Kind", "Language", "AddedAt", "ErasedAt", "Controller", "Country"], StringComparer.Ordinal);
 
     private static RecipientSummary SummaryFromEntity(TableEntity e) => new(
         e.RowKey,
         NoticeVocabulary.Stored<RecipientKind>(e.GetString("Kind"), NoticeVocabulary.TryParseRecipientKind, "recipient kind"),
         NoticeVocabulary.Stored<NoticeLanguage>(e.GetString("Language"), NoticeVocabulary.TryParseLanguage, "language"),
         e.GetDateTimeOffset("AddedAt")!.Value,
-        e.GetDateTimeOffset("ErasedAt")) { ETag = e.ETag };
+        e.GetDateTimeOffset("ErasedAt"), e.GetString("Controller"), e.GetString("Country")) { ETag = e.ETag };
 
     /// <summary>One page of rows across the partitions; the continuation token is opaque to callers.</summary>
     public async Task<RecipientPage> PageAsync(string incidentId, PageRequest page, CancellationToken cancellationToken = default)
@@ -354,7 +373,7 @@ public sealed class RecipientRepository(ITableStore store)
                 ?? new TableEntity(_partitions[shard], RecipientKeys.StatsRow);
 
         /// <summary>The batch's operations and the partition's counters moved on by them (insert or ETag-conditional update).</summary>
-        private (IReadOnlyList<TableOperation> Operations, TableEntity Stats) Transaction<TRow>(int shard, IReadOnlyList<TRow> batch, Func<TRow, string> counter, Func<TRow, TableOperation> operation)
+        private (IReadOnlyList<TableOperation> Operations, TableEntity Stats) Transaction<TRow>(int shard, IReadOnlyList<TRow> batch, Func<TRow, string> counter, Func<TRow, TableOperation> operation, Func<TRow, string?>? extraCounter = null)
         {
             if (batch.Count is 0 or > RowsPerTransaction) throw new ArgumentException($"1 to {RowsPerTransaction} rows per batch.", nameof(batch));
             var current = _stats[shard]!;
@@ -362,8 +381,10 @@ public sealed class RecipientRepository(ITableStore store)
             var ops = new List<TableOperation>(batch.Count + 1);
             foreach (var r in batch)
             {
-                var name = counter(r);
-                stats[name] = (stats.GetInt64(name) ?? 0) + 1;
+                foreach (var name in new[] { counter(r), extraCounter?.Invoke(r) })
+                {
+                    if (name is not null) stats[name] = (stats.GetInt64(name) ?? 0) + 1;
+                }
                 ops.Add(operation(r));
             }
             ops.Add(current.ETag is null ? TableOperation.Add(stats) : TableOperation.Update(stats, current.ETag));
@@ -371,7 +392,8 @@ public sealed class RecipientRepository(ITableStore store)
         }
 
         private (IReadOnlyList<TableOperation>, TableEntity) AddTransaction(int shard, IReadOnlyList<NewRecipient> batch)
-            => Transaction(shard, batch, r => CounterName(r.Recipient.Kind, r.Recipient.Language), r => TableOperation.Add(ToEntity(_partitions[shard], r)));
+            => Transaction(shard, batch, r => CounterName(r.Recipient.Kind, r.Recipient.Language), r => TableOperation.Add(ToEntity(_partitions[shard], r)),
+                r => NoticeVocabulary.VariantCountry(r.Recipient.Language, r.Recipient.Country) is { } country ? RegionalCounterName(r.Recipient.Kind, r.Recipient.Language, country) : null);
 
         private (IReadOnlyList<TableOperation>, TableEntity) EraseTransaction(int shard, IReadOnlyList<RecipientSummary> batch, DateTimeOffset erasedAt)
             => Transaction(shard, batch, r => ErasedCounterName(r.Kind, r.Language),
@@ -440,6 +462,8 @@ public sealed class RecipientRepository(ITableStore store)
 
     private static string ErasedCounterName(RecipientKind kind, NoticeLanguage language) => "Erased_" + CounterName(kind, language);
 
+    private static string RegionalCounterName(RecipientKind kind, NoticeLanguage language, string country) => CounterName(kind, language) + "_" + country;
+
     private static TableEntity ToEntity(string partitionKey, NewRecipient n)
     {
         var r = n.Recipient;
@@ -453,6 +477,7 @@ public sealed class RecipientRepository(ITableStore store)
         if (r.Name is not null) e["Name"] = r.Name;
         if (r.Country is not null) e["Country"] = r.Country;
         if (r.ExternalId is not null) e["ExternalId"] = r.ExternalId;
+        if (r.Controller is not null) e["Controller"] = r.Controller;
         return e;
     }
 
@@ -462,16 +487,21 @@ public sealed class RecipientRepository(ITableStore store)
         NoticeVocabulary.Stored<NoticeLanguage>(e.GetString("Language"), NoticeVocabulary.TryParseLanguage, "language"),
         e.GetDateTimeOffset("AddedAt")!.Value,
         e.GetString("Email") is { } email ? new RecipientContact(email, e.GetString("Name"), e.GetString("Country"), e.GetString("ExternalId")) : null,
-        e.GetDateTimeOffset("ErasedAt")) { ETag = e.ETag };
+        e.GetDateTimeOffset("ErasedAt"), e.GetString("Controller")) { ETag = e.ETag };
 
     /// <summary>The row of an erased recipient: what is kept, nothing else (a replace, so no personal property survives).</summary>
-    private static TableEntity ErasedEntity(string partitionKey, RecipientSummary r, DateTimeOffset erasedAt) => new(partitionKey, r.Key)
+    private static TableEntity ErasedEntity(string partitionKey, RecipientSummary r, DateTimeOffset erasedAt)
     {
-        ["Language"] = r.Language.ToWire(),
-        ["Kind"] = r.Kind.ToWire(),
-        ["AddedAt"] = r.AddedAt,
-        ["ErasedAt"] = erasedAt,
-    };
+        var e = new TableEntity(partitionKey, r.Key)
+        {
+            ["Language"] = r.Language.ToWire(),
+            ["Kind"] = r.Kind.ToWire(),
+            ["AddedAt"] = r.AddedAt,
+            ["ErasedAt"] = erasedAt,
+        };
+        if (r.Controller is not null) e["Controller"] = r.Controller;
+        return e;
+    }
 
     private sealed record PageToken(int S, string? T);
 

@@ -103,7 +103,7 @@ public sealed partial class SendNoticeProcessor(
             }
         }
 
-        var notice = await RenderedAsync(job.IncidentId, job.NotificationId, job.Language, cancellationToken);
+        var notice = await RenderedAsync(job.IncidentId, job.NotificationId, job.Language, job.Variant, cancellationToken);
         var to = await RecipientsAsync(job, cancellationToken);
         if (to.Count == 0)
             return await FinishAsync(job, sent: false, null, "No recipient of this job has an address any more (removed or erased).", null, notice, 0, cancellationToken);
@@ -111,7 +111,7 @@ public sealed partial class SendNoticeProcessor(
         var org = organisation.Value;
         var mail = new EmailMessage(
             jobId,
-            email.Value.FromAddress,
+            email.Value.NoticeFrom(org.Name),
             notice.Subject, notice.Text, notice.Html, to,
             string.IsNullOrWhiteSpace(org.Dpo.Email) ? null : new EmailAddress(org.Dpo.Email, org.Dpo.Name),
             new Dictionary<string, string> { ["incidentId"] = job.IncidentId, ["notificationId"] = job.NotificationId, ["jobId"] = jobId },
@@ -176,12 +176,12 @@ public sealed partial class SendNoticeProcessor(
             : new SendResult(SendOutcome.Permanent, $"Job {jobId}: failed permanently ({errorStatus?.ToString(CultureInfo.InvariantCulture) ?? "no recipients"}); recorded, not retried.", job.RecipientCount);
     }
 
-    private async Task<RenderedNotice> RenderedAsync(string incidentId, string notificationId, NoticeLanguage language, CancellationToken cancellationToken)
+    private async Task<RenderedNotice> RenderedAsync(string incidentId, string notificationId, NoticeLanguage language, string variant, CancellationToken cancellationToken)
     {
-        var key = notificationId + "|" + language.ToWire();
+        var key = notificationId + "|" + language.ToWire() + "|" + variant;
         if (_notices.TryGetValue(key, out var cached)) return cached;
-        var notice = await notifications.FindRenderedAsync(incidentId, notificationId, language, cancellationToken)
-            ?? throw new StorageException($"Rendered notice {notificationId}/{language.ToWire()} is missing.");
+        var notice = await notifications.FindRenderedAsync(incidentId, notificationId, language, variant, cancellationToken)
+            ?? throw new StorageException($"Rendered notice {notificationId}/{language.ToWire()} {variant} is missing.");
         if (_notices.Count > 256) _notices.Clear();
         _notices[key] = notice;
         return notice;

@@ -22,6 +22,9 @@ public sealed class NoticeModel
     /// <summary>Facts required whatever the template uses (e.g. the number of records in a final authority notice).</summary>
     public List<string> Required { get; } = [];
 
+    /// <summary>Values that are present but cannot go into this notice (field → why), e.g. a link in a notice that promises none.</summary>
+    public Dictionary<string, string> Invalid { get; } = new(StringComparer.Ordinal);
+
     public void Set(string key, string? value, string? factIfMissing = null)
     {
         if (!string.IsNullOrWhiteSpace(value)) { Values[key] = value.Trim(); Missing.Remove(key); }
@@ -36,6 +39,12 @@ public sealed class NoticeModel
 /// <param name="BodySha256">SHA-256 (hex) over subject, text and HTML as rendered (UTF-8, separated by NUL).</param>
 public sealed record RenderedNotice(NoticeKind Kind, NoticeLanguage Language, NoticePhase Phase, string TemplateVersion, string Subject, string Text, string Html, string BodySha256)
 {
+    /// <summary>Which rendering of a notification this is, when one language needs several (<see cref="NoticeAudience.Key"/>; "" otherwise).</summary>
+    public string Variant { get; init; } = "";
+
+    /// <summary>The controller-customer this rendering is for (controller notices of a breach that touches several).</summary>
+    public string? Controller { get; init; }
+
     public static string Fingerprint(string subject, string text, string html)
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(subject + "\0" + text + "\0" + html)));
 }
@@ -44,8 +53,9 @@ public sealed record RenderedNotice(NoticeKind Kind, NoticeLanguage Language, No
 /// A versioned notice template. Format: a <c>subject:</c> line, a <c>---</c> line, then the body: <c># </c> headings,
 /// <c>- </c> bullets, blank-line separated paragraphs; <c>{{key}}</c> inserts a value (HTML-escaped in the HTML part),
 /// <c>{{*key}}</c> in a bullet repeats the bullet for each item of a list, <c>{{@key}}</c> inserts a per-recipient
-/// substitution token, and lines <c>{{?key}}</c> … <c>{{/key}}</c> (or <c>{{^key}}</c> … <c>{{/key}}</c>) keep their
-/// content only when the value is present (absent). Plain text and HTML come from the same source, so they say the same.
+/// substitution token, and <c>{{?key}}</c> … <c>{{/key}}</c> (or <c>{{^key}}</c> … <c>{{/key}}</c>) keep their content only
+/// when the value is present (absent): on lines of their own around whole lines, or within one line (the subject).
+/// Plain text and HTML come from the same source, so they say the same.
 /// </summary>
 public sealed class NoticeTemplate
 {
@@ -133,8 +143,10 @@ public sealed class NoticeTemplate
         html.Append("</body>\n</html>\n");
 
         foreach (var fact in model.Required) missing.Add(fact);
-        if (missing.Count > 0)
-            throw new DomainValidationException(missing.Select(f => new FieldError(f, $"The {Version} notice needs this fact; it is missing.")).ToList());
+        if (missing.Count > 0 || model.Invalid.Count > 0)
+            throw new DomainValidationException(missing.Where(f => !model.Invalid.ContainsKey(f))
+                .Select(f => new FieldError(f, $"The {Version} notice needs this fact; it is missing."))
+                .Concat(model.Invalid.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => new FieldError(i.Key, i.Value))).ToList());
         return (subject, text.ToString().TrimEnd('\n') + "\n", html.ToString());
     }
 
@@ -146,7 +158,7 @@ public sealed class NoticeTemplate
         foreach (var raw in _body)
         {
             var line = raw.TrimEnd();
-            if (line.StartsWith("{{?", StringComparison.Ordinal) || line.StartsWith("{{^", StringComparison.Ordinal))
+            if (IsBlockLine(line) && line[2] is '?' or '^')
             {
                 var key = line[3..^2];
                 var present = model.Values.ContainsKey(key);
@@ -154,7 +166,7 @@ public sealed class NoticeTemplate
                 stack.Push((key, parentKeeps && (line[2] == '?' ? present : !present)));
                 continue;
             }
-            if (line.StartsWith("{{/", StringComparison.Ordinal))
+            if (IsBlockLine(line) && line[2] == '/')
             {
                 if (stack.Count == 0 || stack.Peek().Key != line[3..^2]) throw new FormatException($"Template {Version}: unbalanced {line}.");
                 stack.Pop();
@@ -172,6 +184,11 @@ public sealed class NoticeTemplate
         }
         return collapsed;
     }
+
+    /// <summary>A line that is only <c>{{?key}}</c>, <c>{{^key}}</c> or <c>{{/key}}</c>: a block around whole lines.</summary>
+    private static bool IsBlockLine(string line)
+        => line.Length > 5 && line.StartsWith("{{", StringComparison.Ordinal) && line.EndsWith("}}", StringComparison.Ordinal)
+           && line[2] is '?' or '^' or '/' && line.IndexOf("}}", StringComparison.Ordinal) == line.Length - 2;
 
     private IEnumerable<string> ExpandBullet(string bullet, NoticeModel model, ISet<string> missing)
     {
@@ -199,6 +216,17 @@ public sealed class NoticeTemplate
             var inner = line[(open + 2)..close];
             i = close + 2;
             if (inner.StartsWith('=')) { Value(Encoding.UTF8.GetString(Convert.FromBase64String(inner[1..]))); continue; }
+            if (inner.Length > 1 && inner[0] is '?' or '^')
+            {
+                // An inline block: its content up to the matching {{/key}} counts only when the condition holds.
+                var end = "{{/" + inner[1..] + "}}";
+                var endAt = line.IndexOf(end, i, StringComparison.Ordinal);
+                if (endAt < 0) throw new FormatException($"Template {Version}: {{{{{inner}}}}} is not closed on its line.");
+                var present = model.Values.ContainsKey(inner[1..]);
+                if (present == (inner[0] == '?')) sb.Append(Inline(line[i..endAt], model, html, missing));
+                i = endAt + end.Length;
+                continue;
+            }
             if (inner.StartsWith('@'))
             {
                 if (!model.Tokens.TryGetValue(inner[1..], out var token)) { missing.Add(Fact(model, inner[1..])); continue; }

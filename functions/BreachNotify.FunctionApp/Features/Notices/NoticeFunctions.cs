@@ -38,14 +38,15 @@ public sealed class NoticeFunctions(
         var type = (req.ContentType ?? "").Split(';')[0].Trim();
         var csv = type.Equals("text/csv", StringComparison.OrdinalIgnoreCase);
         var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase);
-        if (!csv && !json) throw new BadHttpRequestException("Send text/csv (header email,name,language,country,kind,externalId) or application/json (an array).", StatusCodes.Status415UnsupportedMediaType);
+        if (!csv && !json) throw new BadHttpRequestException("Send text/csv (header email,name,language,country,kind,externalId,controller) or application/json (an array).", StatusCodes.Status415UnsupportedMediaType);
         if (req.ContentLength == 0) throw new BadRequestBodyException("$", "The body is empty.");
         var body = UploadText(req, csv);
         try
         {
             var result = await upload.ImportAsync(id, body, csv ? RecipientFileFormat.Csv : RecipientFileFormat.Json, cancellationToken);
+            RejectedRowResponse Row(RejectedRow r) => csv ? new RejectedRowResponse(r.Position, null, r.Reason) : new RejectedRowResponse(null, r.Position, r.Reason);
             return TypedResults.Ok(new RecipientImportResponse(result.Accepted, result.Duplicates, result.RejectedCount,
-                result.Rejected.Select(r => csv ? new RejectedRowResponse(r.Position, null, r.Reason) : new RejectedRowResponse(null, r.Position, r.Reason)).ToList(), result.Erased));
+                result.Rejected.Select(Row).ToList(), result.Erased, result.WarningCount, result.Warnings.Select(Row).ToList()));
         }
         catch (RecipientUploadException ex)
         {
@@ -96,7 +97,7 @@ public sealed class NoticeFunctions(
         {
             var (r, c) = (row.Recipient, row.Recipient.Contact);
             return new RecipientRowResponse(r.Key, c?.Email, c?.Name, r.Language.ToWire(), c?.Country, r.Kind.ToWire(), c?.ExternalId, r.AddedAt, r.ErasedAt,
-                row.Notices.Select(n => new RecipientNoticeResponse(n.NotificationId, n.Kind.ToWire(), n.Phase.ToWire(), n.Status)).ToList());
+                row.Notices.Select(n => new RecipientNoticeResponse(n.NotificationId, n.Kind.ToWire(), n.Phase.ToWire(), n.Status)).ToList(), r.Controller);
         }).ToList();
         return TypedResults.Ok(new RecipientsResponse(counts.Total, counts.ByKind, counts.ByLanguage, counts.ByKindAndLanguage, counts.ErasedByKind, overview.NoticesByStatus, items, overview.Continuation));
     }
@@ -141,16 +142,34 @@ public sealed class NoticeFunctions(
         return TypedResults.Ok(texts);
     }
 
-    /// <summary>The texts per language, with the incident's ETag as it was read first: send it as <c>If-Match</c> with the
+    /// <summary>The third-person texts for the authority and controllers, per language (the authority notice never uses the "your data" texts).</summary>
+    [Function("SetAuthorityNoticeContent")]
+    [Authorize(Policy = Policies.Report)]
+    public async Task<Ok<AuthorityTexts>> SetAuthorityContent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "incidents/{id}/notice-content/{language}/authority")] HttpRequest req, string id, string language, CancellationToken cancellationToken)
+    {
+        var body = await req.ReadJsonAsync<AuthorityContentRequest>(cancellationToken);
+        var texts = await content.SetAuthorityAsync(id, language, new AuthorityTexts(body.Summary, body.Consequences, body.Measures), req.IfMatch(), req.HttpContext.User.ToActor(), cancellationToken);
+        return TypedResults.Ok(texts);
+    }
+
+    /// <summary>Per language: the texts for the people concerned (the four fields as before) and <c>authority</c> (null until
+    /// written); with the incident's ETag as it was read first: send it as <c>If-Match</c> with the
     /// next PUT so that it fails (412) rather than overwrite a change made meanwhile.</summary>
     [Function("GetNoticeContent")]
     [Authorize(Policy = Policies.Read)]
-    public async Task<Ok<IReadOnlyDictionary<string, NoticeTexts>>> GetContent(
+    public async Task<Ok<IReadOnlyDictionary<string, NoticeContentView>>> GetContent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notice-content")] HttpRequest req, string id, CancellationToken cancellationToken)
     {
         var stored = await incidents.GetAsync(id, cancellationToken);
         req.HttpContext.Response.Headers.ETag = stored.ETag;
-        return TypedResults.Ok(await content.GetAsync(id, cancellationToken));
+        var texts = await content.GetAsync(id, cancellationToken);
+        var view = texts.People.Keys.Union(texts.Authority.Keys).Order(StringComparer.Ordinal).ToDictionary(l => l, l =>
+        {
+            var p = texts.People.GetValueOrDefault(l);
+            return new NoticeContentView(p?.Summary, p?.Consequences, p?.Measures, p?.Advice, texts.Authority.GetValueOrDefault(l));
+        });
+        return TypedResults.Ok((IReadOnlyDictionary<string, NoticeContentView>)view);
     }
 
     /// <summary>Exactly what would be sent (before each recipient's salutation is filled in), with its template version and hash.</summary>
@@ -159,14 +178,15 @@ public sealed class NoticeFunctions(
     public async Task<Ok<NoticePreviewResponse>> Preview(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notices/preview")] HttpRequest req, string id, CancellationToken cancellationToken)
     {
-        var r = await notifications.PreviewAsync(id, req.QueryString("kind"), req.QueryString("language"), req.QueryString("phase"), req.QueryString("reasonsForDelay"), cancellationToken);
+        var r = await notifications.PreviewAsync(id, new NoticePreviewRequest(req.QueryString("kind"), req.QueryString("language"), req.QueryString("phase"), req.QueryString("reasonsForDelay"),
+            req.QueryString("country"), req.QueryString("controller")), cancellationToken);
         var lexicon = NoticeLexicon.For(r.Language.ToWire());
         var substitutions = new Dictionary<string, string>
         {
             [NoticeComposer.SalutationToken] = $"{lexicon.SalutationNamed} or \"{lexicon.SalutationGeneric}\" when the recipient has no name",
             [NoticeComposer.SalutationHtmlToken] = "the same, HTML-escaped",
         };
-        return TypedResults.Ok(new NoticePreviewResponse(r.Kind.ToWire(), r.Language.ToWire(), r.Phase.ToWire(), r.TemplateVersion, r.Subject, r.Text, r.Html, r.BodySha256, substitutions));
+        return TypedResults.Ok(new NoticePreviewResponse(r.Kind.ToWire(), r.Language.ToWire(), r.Phase.ToWire(), r.TemplateVersion, r.Subject, r.Text, r.Html, r.BodySha256, substitutions, r.Controller));
     }
 
     [Function("CreateNotification")]
