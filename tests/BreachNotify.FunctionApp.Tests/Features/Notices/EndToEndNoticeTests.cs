@@ -47,8 +47,9 @@ public sealed class EndToEndNoticeTests : IDisposable
 
         // Notify; the embedded queue's worker runs the SendNotice function.
         var notified = await HttpAssert.Body(await dpo.PostJson($"/api/incidents/{id}/notifications", """{"kind":"data-subjects","phase":"initial"}"""), HttpStatusCode.Accepted);
-        Assert.Equal(4, notified.GetProperty("jobs").GetInt32());           // nl 2, fr 1, de 1, en 1 → nl fits one job of 2
-        Assert.Equal(4, await _factory.DrainAsync());
+        // nl 1 (Netherlands) and 1 (Belgium: "gegevenslek"), fr 1, de 1, en 1
+        Assert.Equal(5, notified.GetProperty("jobs").GetInt32());
+        Assert.Equal(5, await _factory.DrainAsync());
 
         // One .eml per recipient, in their language.
         var files = Directory.GetFiles(_factory.OutboxDirectory, "*.eml");
@@ -59,11 +60,12 @@ public sealed class EndToEndNoticeTests : IDisposable
         Assert.Equal("fr", mails["claire@example.fr"].Language);
         Assert.Equal("de", mails["dieter@example.de"].Language);
         Assert.Equal("en", mails["eve@example.com"].Language);
-        Assert.StartsWith("Belangrijk: een beveiligingsincident", mails["anna@example.nl"].Subject);
-        Assert.StartsWith("Important : un incident de sécurité", mails["claire@example.fr"].Subject);
-        Assert.StartsWith("Wichtig: ein Sicherheitsvorfall", mails["dieter@example.de"].Subject);
-        Assert.StartsWith("Important: a security incident", mails["eve@example.com"].Subject);
-        Assert.Contains("Beste Anna de Vries,", mails["anna@example.nl"].Text);
+        Assert.StartsWith("Datalek bij Acme B.V. met uw persoonsgegevens", mails["anna@example.nl"].Subject);
+        Assert.StartsWith("Gegevenslek bij Acme B.V. met uw persoonsgegevens", mails["jan@example.be"].Subject);
+        Assert.StartsWith("Incident de sécurité concernant vos données personnelles", mails["claire@example.fr"].Subject);
+        Assert.StartsWith("Sicherheitsvorfall mit Ihren personenbezogenen Daten", mails["dieter@example.de"].Subject);
+        Assert.StartsWith("Security incident involving your personal data", mails["eve@example.com"].Subject);
+        Assert.Contains("Geachte Anna de Vries,", mails["anna@example.nl"].Text);
         Assert.True(mails["anna@example.nl"].Text.Contains("Er is een laptop gestolen.", StringComparison.Ordinal), mails["anna@example.nl"].Text);
         Assert.Contains("Guten Tag Dieter Müller,", mails["dieter@example.de"].Text);
         Assert.Contains("Bonjour Claire Dubois,", mails["claire@example.fr"].Text);
@@ -75,7 +77,7 @@ public sealed class EndToEndNoticeTests : IDisposable
         var list = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}/notifications"), HttpStatusCode.OK);
         var n = Assert.Single(list.GetProperty("items").EnumerateArray());
         Assert.Equal("completed", n.GetProperty("status").GetString());
-        Assert.Equal(4, n.GetProperty("jobsByStatus").GetProperty("sent").GetInt32());
+        Assert.Equal(5, n.GetProperty("jobsByStatus").GetProperty("sent").GetInt32());
         Assert.Equal(5, n.GetProperty("recipientsByStatus").GetProperty("sent").GetInt64());
         Assert.All(n.GetProperty("jobs").EnumerateArray(), j => Assert.Equal("sent", j.GetProperty("status").GetString()));
         var incident = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}"), HttpStatusCode.OK);

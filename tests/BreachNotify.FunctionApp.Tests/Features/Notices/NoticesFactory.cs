@@ -66,6 +66,10 @@ public static class NoticeScenario
                 {"summary":"[{{language}}] A laptop was stolen.","consequences":"[{{language}}] Phishing.","measures":"[{{language}}] Police report.","advice":"[{{language}}] Be careful."}
                 """));
             await HttpAssert.Body(c, HttpStatusCode.OK);
+            var a = await dpo.PutAsync($"/api/incidents/{id}/notice-content/{language}/authority", HttpAssert.JsonBody($$"""
+                {"summary":"[{{language}}] A laptop holding customer data was stolen.","consequences":"[{{language}}] Customers may be phished.","measures":"[{{language}}] The theft was reported to the police."}
+                """));
+            await HttpAssert.Body(a, HttpStatusCode.OK);
         }
         return id;
     }

@@ -40,7 +40,7 @@ public sealed class NotificationEndpointTests : IDisposable
         Assert.Equal("queued", n.GetProperty("status").GetString());
         Assert.Equal(7, n.GetProperty("languages").GetProperty("nl").GetInt64());
         Assert.Equal(2, n.GetProperty("languages").GetProperty("en").GetInt64());
-        Assert.Equal(["data-subjects.nl.v1", "data-subjects.en.v1"], n.GetProperty("templateVersions").EnumerateArray().Select(v => v.GetString()).Order().Reverse());
+        Assert.Equal(["data-subjects.nl.v2", "data-subjects.en.v2"], n.GetProperty("templateVersions").EnumerateArray().Select(v => v.GetString()).Order().Reverse());
         Assert.Equal(4, n.GetProperty("jobsByStatus").GetProperty("queued").GetInt32());
         Assert.Equal(9, n.GetProperty("recipientsByStatus").GetProperty("queued").GetInt64());
         var sizes = n.GetProperty("jobs").EnumerateArray().Select(j => (j.GetProperty("language").GetString(), j.GetProperty("recipients").GetInt32())).OrderBy(x => x).ToList();
@@ -170,8 +170,8 @@ public sealed class NotificationEndpointTests : IDisposable
         var dpo = _factory.Dpo();
         var id = await ConfirmedIncidentAsync(dpo);
         var preview = await HttpAssert.Body(await _factory.Viewer().GetAsync($"/api/incidents/{id}/notices/preview?kind=data-subjects&language=de&phase=follow-up"), HttpStatusCode.OK);
-        Assert.Equal("data-subjects.de.v1", preview.GetProperty("templateVersion").GetString());
-        Assert.StartsWith("Wichtig:", preview.GetProperty("subject").GetString());
+        Assert.Equal("data-subjects.de.v2", preview.GetProperty("templateVersion").GetString());
+        Assert.StartsWith("Aktualisierung: Sicherheitsvorfall", preview.GetProperty("subject").GetString());
         Assert.Contains("[de] Police report.", preview.GetProperty("text").GetString());
         Assert.Contains("ergänzt unsere frühere Nachricht", preview.GetProperty("text").GetString());
         Assert.Equal(64, preview.GetProperty("bodySha256").GetString()!.Length);

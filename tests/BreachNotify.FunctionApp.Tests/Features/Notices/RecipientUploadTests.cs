@@ -86,7 +86,7 @@ public sealed class RecipientUploadTests : IDisposable
         var body = await UploadAsync(_factory.Dpo(), id, Header +
             "good@example.com,Good,en,,,\r\n" +          // line 2
             "not-an-address,Bad,en,,,\r\n" +             // line 3: bad e-mail
-            "x@example.com,X,es,,,\r\n" +                // line 4: unknown language
+            "x@example.com,X,english,,,\r\n" +           // line 4: not a language code
             "y@example.com,Y\r\n" +                      // line 5: missing columns
             "z@example.com,Z,en,XX,,\r\n" +              // line 6: unknown country
             "w@example.com,W,en,,robot,\r\n");           // line 7: unknown kind
@@ -96,7 +96,7 @@ public sealed class RecipientUploadTests : IDisposable
         var rejected = body.GetProperty("rejected").EnumerateArray().Select(r => (r.GetProperty("line").GetInt64(), r.GetProperty("reason").GetString()!)).ToList();
         Assert.Equal([3L, 4L, 5L, 6L, 7L], rejected.Select(r => r.Item1));
         Assert.Contains("'@'", rejected[0].Item2);
-        Assert.Contains("language 'es'", rejected[1].Item2);
+        Assert.Contains("language 'english'", rejected[1].Item2);
         Assert.Contains("Expected 6 fields, found 2", rejected[2].Item2);
         Assert.Contains("country 'XX'", rejected[3].Item2);
         Assert.Contains("kind 'robot'", rejected[4].Item2);

@@ -68,8 +68,8 @@ public sealed class SendNoticeTests : IDisposable
         Assert.Equal("privacy@acme.example", message.From.Address);
         Assert.Equal("dpo@acme.example", message.ReplyTo!.Address);
         var anna = message.Recipients.Single(r => r.To.Address == "anna@example.nl");
-        Assert.Equal("Beste Anna <Admin>,", anna.Substitutions!["-bnsalutation-"]);
-        Assert.Equal("Beste Anna &lt;Admin&gt;,", anna.Substitutions!["-bnsalutationhtml-"]);
+        Assert.Equal("Geachte Anna <Admin>,", anna.Substitutions!["-bnsalutation-"]);
+        Assert.Equal("Geachte Anna &lt;Admin&gt;,", anna.Substitutions!["-bnsalutationhtml-"]);
         Assert.Equal("Geachte heer, mevrouw,", message.Recipients.Single(r => r.To.Address == "bob@example.nl").Substitutions!["-bnsalutation-"]);
 
         var n = await Job(incident);
@@ -77,7 +77,7 @@ public sealed class SendNoticeTests : IDisposable
         var job = n.GetProperty("jobs")[0];
         Assert.Equal("sent", job.GetProperty("status").GetString());
         Assert.Equal("sg-0", job.GetProperty("providerMessageId").GetString());
-        Assert.Equal("data-subjects.nl.v1", job.GetProperty("templateVersion").GetString());
+        Assert.Equal("data-subjects.nl.v2", job.GetProperty("templateVersion").GetString());
         Assert.Equal(64, job.GetProperty("bodySha256").GetString()!.Length);
         Assert.Equal(2, n.GetProperty("recipientsByStatus").GetProperty("sent").GetInt64());
         var incidentBody = await HttpAssert.Body(await _factory.Dpo().GetAsync($"/api/incidents/{incident}"), HttpStatusCode.OK);
