@@ -156,6 +156,12 @@ call 200 PUT "/api/incidents/$ID/notice-content/en" "${json[@]}" -d '{"summary":
   "measures":"We reported the theft to the police, locked the laptop remotely and now encrypt every laptop.",
   "advice":"Be wary of messages asking for your bank details and check your bank statements."}'
 expect 'the English texts stored' 'j["summary"] == env["SUMMARY_EN"]'
+# The authority notice has its own texts, in the third person, in the lead authority's language (NL: Dutch).
+export AUTHORITY_NL="Op 1 december is uit de auto van een medewerker een laptop gestolen met daarop een export van het klantenbestand."
+call 200 PUT "/api/incidents/$ID/notice-content/nl/authority" "${json[@]}" -d '{"summary":"'"$AUTHORITY_NL"'",
+  "consequences":"De klanten lopen risico op phishing en fraude met hun naam, contactgegevens en bankrekeningnummer.",
+  "measures":"Aangifte gedaan, de laptop op afstand geblokkeerd; voortaan worden alle laptops versleuteld."}'
+expect 'the Dutch texts for the authority stored' 'j["summary"] == env["AUTHORITY_NL"]'
 
 step "Upload the people affected (the same file twice adds nothing)"
 printf 'email,name,language,country,kind,externalId\nanna@example.nl,Anna,nl,NL,data-subject,c-1\nben@example.com,Ben,en,NL,data-subject,c-2\n' > "$work/people.csv"
@@ -172,8 +178,8 @@ for lang in nl en; do
   expect "the $lang notice with our summary" "j['language'] == '$lang' and j['subject'] and env['SUMMARY_' + '$lang'.upper()] in j['text']"
   cp "$work/body" "$work/preview-$lang.json"
 done
-call 200 GET "/api/incidents/$ID/notices/preview?kind=authority&language=nl"
-expect 'the notice to the Dutch authority' 'j["kind"] == "authority" and "Autoriteit Persoonsgegevens" in j["text"]'
+call 200 GET "/api/incidents/$ID/notices/preview?kind=authority"
+expect 'the notice to the Dutch authority, in Dutch, with its own texts' 'j["kind"] == "authority" and j["language"] == "nl" and "Autoriteit Persoonsgegevens" in j["text"] and env["AUTHORITY_NL"] in j["text"]'
 cp "$work/body" "$work/preview-authority.json"
 
 step "Send: notices are written as jobs and queued (the same Idempotency-Key creates nothing new)"
