@@ -77,24 +77,26 @@ public static class NoticeFixtures
     public static NoticeContent AllTexts(string? authorityReference = "AP-2026-0042")
         => new(NoticeLanguages.All.ToDictionary(l => l, Texts), NoticeLanguages.All.ToDictionary(l => l, AuthorityTexts), authorityReference);
 
-    /// <summary><see cref="AllTexts"/> with one language's texts for the people concerned changed.</summary>
+    /// <summary><see cref="AllTexts"/> with one language's texts for the people concerned changed (null: removed).</summary>
     public static NoticeContent WithPeople(string language, Func<NoticeTexts, NoticeTexts?> change)
     {
         var all = AllTexts();
-        var people = all.People.ToDictionary();
-        if (change(people[language]) is { } changed) people[language] = changed;
-        else people.Remove(language);
-        return all with { People = people };
+        return all with { People = Changed(all.People, language, change) };
     }
 
-    /// <summary><see cref="AllTexts"/> with one language's authority texts changed.</summary>
+    /// <summary><see cref="AllTexts"/> with one language's authority texts changed (null: removed).</summary>
     public static NoticeContent WithAuthority(string language, Func<AuthorityTexts, AuthorityTexts?> change)
     {
         var all = AllTexts();
-        var authority = all.Authority.ToDictionary();
-        if (change(authority[language]) is { } changed) authority[language] = changed;
-        else authority.Remove(language);
-        return all with { Authority = authority };
+        return all with { Authority = Changed(all.Authority, language, change) };
+    }
+
+    private static Dictionary<string, T> Changed<T>(IReadOnlyDictionary<string, T> texts, string language, Func<T, T?> change) where T : class
+    {
+        var copy = texts.ToDictionary();
+        if (change(copy[language]) is { } changed) copy[language] = changed;
+        else copy.Remove(language);
+        return copy;
     }
 
     public static NoticeComposer Composer(OrganisationOptions? organisation = null)
