@@ -218,7 +218,8 @@ public sealed partial class NoticeComposer(OrganisationOptions organisation, Sup
             {
                 foreach (var (key, value) in new[] { ("summary", texts?.Summary), ("consequences", texts?.Consequences), ("measures", texts?.Measures) })
                 {
-                    if (value is not null && share.Others.Any(o => value.Contains(o, StringComparison.OrdinalIgnoreCase)))
+                    // As written (case and whole words): a name is a proper noun, and "bank" in a sentence is not "Bank".
+                    if (value is not null && share.Others.Any(o => Regex.IsMatch(value, @"(?<!\w)" + Regex.Escape(o) + @"(?!\w)", RegexOptions.None, TimeSpan.FromSeconds(1))))
                         m.Invalid[prefix + key] = "Names a controller-customer: these texts go to each controller the breach touches, and none may learn who the others are.";
                 }
             }

@@ -172,4 +172,32 @@ public sealed class NoticeWordingEndpointTests : IDisposable
         var rows = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}/recipients?rows=true&pageSize=50"), HttpStatusCode.OK);
         Assert.Contains(rows.GetProperty("items").EnumerateArray(), r => r.GetProperty("controller").GetString() == "Beta Bank" && r.GetProperty("kind").GetString() == "controller");
     }
+
+    [Fact]
+    public async Task Many_controllers_each_get_a_notice_and_a_repeat_creates_nothing_new()
+    {
+        // More renderings than fit one transaction with the notification: written in batches, the notification last.
+        var dpo = _factory.Dpo();
+        var id = await ConfirmedIncidentAsync(dpo, role: "processor");
+        const int controllers = 25;
+        await UploadAsync(dpo, id, Header + string.Concat(Enumerable.Range(0, controllers).Select(i => $"dpo{i}@customer{i}.example,,en,,controller,,Customer {i:00}\r\n")));
+
+        using var first = new HttpRequestMessage(HttpMethod.Post, $"/api/incidents/{id}/notifications") { Content = HttpAssert.JsonBody("""{"kind":"controllers"}""") };
+        first.Headers.Add("Idempotency-Key", "controllers-1");
+        var created = await HttpAssert.Body(await dpo.SendAsync(first), HttpStatusCode.Accepted);
+        using var again = new HttpRequestMessage(HttpMethod.Post, $"/api/incidents/{id}/notifications") { Content = HttpAssert.JsonBody("""{"kind":"controllers"}""") };
+        again.Headers.Add("Idempotency-Key", "controllers-1");
+        var replayed = await HttpAssert.Body(await dpo.SendAsync(again), HttpStatusCode.Accepted);
+
+        Assert.Equal(controllers, created.GetProperty("jobs").GetInt32());
+        Assert.Equal(created.GetProperty("notificationId").GetString(), replayed.GetProperty("notificationId").GetString());
+        await _factory.DrainAsync();
+        Assert.Equal(controllers, _email.Sent.Count);
+        foreach (var mail in _email.Sent)
+        {
+            var own = mail.Recipients.Single().To.Address.Split('@')[1].Replace("customer", "", StringComparison.Ordinal).Replace(".example", "", StringComparison.Ordinal);
+            Assert.Contains($"Customer {int.Parse(own, System.Globalization.CultureInfo.InvariantCulture):00}", mail.Subject);
+            Assert.Single(Enumerable.Range(0, controllers), i => mail.TextBody.Contains($"Customer {i:00}", StringComparison.Ordinal));
+        }
+    }
 }
