@@ -39,9 +39,6 @@ public sealed record NoticeContentRequest(string? Summary, string? Consequences,
 /// <summary>The third-person texts for the authority and controllers (<c>PUT …/notice-content/{language}/authority</c>).</summary>
 public sealed record AuthorityContentRequest(string? Summary, string? Consequences, string? Measures);
 
-/// <summary>One language's texts: the four for the people concerned (as before) and, when written, the authority's.</summary>
-public sealed record NoticeContentView(string? Summary, string? Consequences, string? Measures, string? Advice, AuthorityTexts? Authority);
-
 /// <param name="Controller">The controller-customer the rendering is for (controller notices of a breach that touches several).</param>
 public sealed record NoticePreviewResponse(string Kind, string Language, string Phase, string TemplateVersion, string Subject, string Text, string Html, string BodySha256, IReadOnlyDictionary<string, string> Substitutions,
     string? Controller = null);

@@ -153,23 +153,27 @@ public sealed class NoticeFunctions(
         return TypedResults.Ok(texts);
     }
 
-    /// <summary>Per language: the texts for the people concerned (the four fields as before) and <c>authority</c> (null until
-    /// written); with the incident's ETag as it was read first: send it as <c>If-Match</c> with the
-    /// next PUT so that it fails (412) rather than overwrite a change made meanwhile.</summary>
+    /// <summary>The texts for the people concerned per language, with the incident's ETag as it was read first: send it as
+    /// <c>If-Match</c> with the next PUT so that it fails (412) rather than overwrite a change made meanwhile.</summary>
     [Function("GetNoticeContent")]
     [Authorize(Policy = Policies.Read)]
-    public async Task<Ok<IReadOnlyDictionary<string, NoticeContentView>>> GetContent(
+    public async Task<Ok<IReadOnlyDictionary<string, NoticeTexts>>> GetContent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notice-content")] HttpRequest req, string id, CancellationToken cancellationToken)
     {
         var stored = await incidents.GetAsync(id, cancellationToken);
         req.HttpContext.Response.Headers.ETag = stored.ETag;
-        var texts = await content.GetAsync(id, cancellationToken);
-        var view = texts.People.Keys.Union(texts.Authority.Keys).Order(StringComparer.Ordinal).ToDictionary(l => l, l =>
-        {
-            var p = texts.People.GetValueOrDefault(l);
-            return new NoticeContentView(p?.Summary, p?.Consequences, p?.Measures, p?.Advice, texts.Authority.GetValueOrDefault(l));
-        });
-        return TypedResults.Ok((IReadOnlyDictionary<string, NoticeContentView>)view);
+        return TypedResults.Ok((await content.GetAsync(id, cancellationToken)).People);
+    }
+
+    /// <summary>The third-person texts for the authority and controllers per language, with the incident's ETag (as above).</summary>
+    [Function("GetAuthorityNoticeContent")]
+    [Authorize(Policy = Policies.Read)]
+    public async Task<Ok<IReadOnlyDictionary<string, AuthorityTexts>>> GetAuthorityContent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{id}/notice-content/authority")] HttpRequest req, string id, CancellationToken cancellationToken)
+    {
+        var stored = await incidents.GetAsync(id, cancellationToken);
+        req.HttpContext.Response.Headers.ETag = stored.ETag;
+        return TypedResults.Ok((await content.GetAsync(id, cancellationToken)).Authority);
     }
 
     /// <summary>Exactly what would be sent (before each recipient's salutation is filled in), with its template version and hash.</summary>

@@ -52,9 +52,13 @@ public sealed class NoticeWordingEndpointTests : IDisposable
         Assert.Contains("[nl] A laptop holding customer data was stolen.", preview.GetProperty("text").GetString());
         Assert.DoesNotContain("[nl] A laptop was stolen.", preview.GetProperty("text").GetString()); // the "your data" summary
 
-        var content = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}/notice-content"), HttpStatusCode.OK);
-        Assert.Equal("[nl] A laptop was stolen.", content.GetProperty("nl").GetProperty("summary").GetString());
-        Assert.Equal("[nl] Customers may be phished.", content.GetProperty("nl").GetProperty("authority").GetProperty("consequences").GetString());
+        // Two sets, read apart: the people's as before (the dashboard's editor reads it), the authority's beside it.
+        var people = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}/notice-content"), HttpStatusCode.OK);
+        Assert.Equal("[nl] A laptop was stolen.", people.GetProperty("nl").GetProperty("summary").GetString());
+        Assert.Equal(["advice", "consequences", "measures", "summary"], people.GetProperty("nl").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var authority = await dpo.GetAsync($"/api/incidents/{id}/notice-content/authority");
+        Assert.NotNull(authority.Headers.ETag);
+        Assert.Equal("[nl] Customers may be phished.", (await HttpAssert.Body(authority, HttpStatusCode.OK)).GetProperty("nl").GetProperty("consequences").GetString());
 
         // Clearing the authority texts names them; the people's texts do not stand in.
         await HttpAssert.Body(await dpo.PutAsync($"/api/incidents/{id}/notice-content/nl/authority", HttpAssert.JsonBody("{}")), HttpStatusCode.OK);
