@@ -63,7 +63,7 @@ public static class OrganisationNoticeSettings
             yield return $"Organisation:LeadAuthority '{o.LeadAuthority}' is not in the supervisory authority registry (EU/EEA, UK as GB, CH).";
         foreach (var (key, value) in new[] { ("Organisation:AuthorityNoticeEmail", o.AuthorityNoticeEmail), ("Organisation:PublicNoticeEmail", o.PublicNoticeEmail) })
         {
-            if (!string.IsNullOrWhiteSpace(value) && Recipients.EmailAddresses.Validate(value) is { } error) yield return $"{key}: {error}";
+            if (!string.IsNullOrWhiteSpace(value) && Email.EmailAddresses.Validate(value) is { } error) yield return $"{key}: {error}";
         }
         foreach (var (language, title) in o.Dpo.Title)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BreachNotify.Application.Email;
 using BreachNotify.Application.Common;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Domain.Common;

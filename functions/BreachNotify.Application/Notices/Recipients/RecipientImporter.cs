@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using BreachNotify.Application.Email;
 using BreachNotify.Application.Incidents;
 using BreachNotify.Domain.Common;
 using BreachNotify.Domain.Incidents;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using BreachNotify.Application.Email;
 
 namespace BreachNotify.Application.Notices.Recipients;
 
@@ -34,7 +35,10 @@ public static class RecipientKeys
 
     internal const string ErasureRow = "pending";
 
-    public static string Normalize(string address) => address.Trim().ToLowerInvariant();
+    /// <summary>The dedupe form: the address as the senders write it (domain in its ASCII form, <see cref="EmailAddresses.ToAscii"/>),
+    /// lower-cased, so <c>anna@bücher.de</c> and the <c>anna@xn--bcher-kva.de</c> a provider echoes back are one recipient.
+    /// An address that cannot be sent is only trimmed and lower-cased (ASCII addresses give the same either way).</summary>
+    public static string Normalize(string address) => (EmailAddresses.ToAscii(address, out _) ?? address.Trim()).ToLowerInvariant();
 
     public static byte[] Hash(string address) => SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(address)));
 
@@ -77,43 +81,5 @@ public readonly record struct RecipientHash(ulong A, ulong B, ulong C, ulong D)
         if (c == 0) c = x.B.CompareTo(y.B);
         if (c == 0) c = x.C.CompareTo(y.C);
         return c != 0 ? c : x.D.CompareTo(y.D);
-    }
-}
-
-/// <summary>Address checks shared by uploads and settings. Deliberately simple (RFC 5321/5322 dot-atom, no quoted local parts).</summary>
-public static class EmailAddresses
-{
-    public const int MaxLength = 254; // RFC 5321 §4.5.3.1.3 path limit minus the angle brackets
-
-    /// <returns>Null when valid, else why not (never echoing the address).</returns>
-    public static string? Validate(string? address)
-    {
-        if (string.IsNullOrWhiteSpace(address)) return "An e-mail address is required.";
-        var a = address.Trim();
-        if (a.Length > MaxLength) return $"The e-mail address is longer than {MaxLength} characters.";
-        var at = a.LastIndexOf('@');
-        if (at <= 0 || at == a.Length - 1 || a.IndexOf('@') != at) return "The e-mail address must have exactly one '@' with text on both sides.";
-        var local = a[..at];
-        var domain = a[(at + 1)..];
-        if (local.Length > 64) return "The part before '@' is longer than 64 characters.";
-        if (local.StartsWith('.') || local.EndsWith('.') || local.Contains("..", StringComparison.Ordinal)) return "The part before '@' has a misplaced dot.";
-        foreach (var c in local)
-        {
-            if (c < 0x80 && !char.IsAsciiLetterOrDigit(c) && !"!#$%&'*+-/=?^_`{|}~.".Contains(c)) return "The part before '@' contains a character that is not allowed.";
-            if (char.IsControl(c) || char.IsWhiteSpace(c)) return "The part before '@' contains a character that is not allowed.";
-        }
-        var labels = domain.Split('.');
-        if (labels.Length < 2) return "The domain needs at least one dot.";
-        foreach (var label in labels)
-        {
-            if (label.Length is 0 or > 63) return "The domain has an empty or too long label.";
-            if (label.StartsWith('-') || label.EndsWith('-')) return "A domain label may not start or end with '-'.";
-            foreach (var c in label)
-            {
-                if (c < 0x80 ? !(char.IsAsciiLetterOrDigit(c) || c == '-') : char.IsControl(c) || char.IsWhiteSpace(c))
-                    return "The domain contains a character that is not allowed.";
-            }
-        }
-        return null;
     }
 }

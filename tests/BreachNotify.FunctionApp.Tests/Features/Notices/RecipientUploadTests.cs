@@ -58,13 +58,13 @@ public sealed class RecipientUploadTests : IDisposable
     public async Task A_declared_latin1_charset_is_honoured(string charset)
     {
         var id = await ConfirmedIncidentAsync(_factory.Dpo());
-        using var content = new ByteArrayContent(Encoding.Latin1.GetBytes(Header + "jos\u00e9@example.org,Jos\u00e9,en,,,\r\n"));
+        using var content = new ByteArrayContent(Encoding.Latin1.GetBytes(Header + "jose@caf\u00e9.example,Jos\u00e9,en,,,\r\n"));
         content.Headers.ContentType = new("text/csv") { CharSet = charset };
         var body = await HttpAssert.Body(await _factory.Dpo().PostAsync($"/api/incidents/{id}/recipients", content), HttpStatusCode.OK);
         Assert.Equal(1, body.GetProperty("accepted").GetInt64());
         var rows = await HttpAssert.Body(await _factory.Dpo().GetAsync($"/api/incidents/{id}/recipients?rows=true"), HttpStatusCode.OK);
         var row = Assert.Single(rows.GetProperty("items").EnumerateArray());
-        Assert.Equal("jos\u00e9@example.org", row.GetProperty("email").GetString());
+        Assert.Equal("jose@caf\u00e9.example", row.GetProperty("email").GetString());
         Assert.Equal("Jos\u00e9", row.GetProperty("name").GetString());
     }
 
@@ -101,6 +101,26 @@ public sealed class RecipientUploadTests : IDisposable
         Assert.Contains("country 'XX'", rejected[3].Item2);
         Assert.Contains("kind 'robot'", rejected[4].Item2);
         Assert.DoesNotContain(rejected, r => r.Item2.Contains("not-an-address", StringComparison.Ordinal)); // reasons never quote addresses
+    }
+
+    [Fact]
+    public async Task Addresses_the_senders_cannot_send_are_rejected_by_line_and_internationalised_domains_are_accepted()
+    {
+        var id = await ConfirmedIncidentAsync(_factory.Dpo());
+        var body = await UploadAsync(_factory.Dpo(), id, Header +
+            "anna@b\u00fccher.de,Anna,de,,,\r\n" +                      // line 2: sent as anna@xn--bcher-kva.de
+            $"bob@{new string('\u00e9', 63)}.de,Bob,de,,,\r\n" +       // line 3: 63 characters, far more octets once encoded
+            "\u00e4nne@example.de,\u00c4nne,de,,,\r\n" +               // line 4: a non-ASCII local part needs SMTPUTF8
+            $"{new string('c', 65)}@example.de,C,de,,,\r\n" +           // line 5: a local part of 65 octets
+            "anna@xn--bcher-kva.de,Anna again,de,,,\r\n");              // line 6: the same mailbox as line 2
+
+        Assert.Equal(1, body.GetProperty("accepted").GetInt64());
+        Assert.Equal(1, body.GetProperty("duplicates").GetInt64());
+        var rejected = body.GetProperty("rejected").EnumerateArray().Select(r => (r.GetProperty("line").GetInt64(), r.GetProperty("reason").GetString()!)).ToList();
+        Assert.Equal([3L, 4L, 5L], rejected.Select(r => r.Item1));
+        Assert.Contains("at most 63 octets", rejected[0].Item2);
+        Assert.Contains("outside ASCII", rejected[1].Item2);
+        Assert.Contains("64 octets", rejected[2].Item2);
     }
 
     [Fact]
