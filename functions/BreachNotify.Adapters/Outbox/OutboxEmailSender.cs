@@ -13,7 +13,8 @@ namespace BreachNotify.Adapters.Outbox;
 /// key + address → same file name and Message-ID, so a redelivery overwrites instead of duplicating. Files are written to
 /// a temp file and moved into place; temp files left by a crash are removed at start. Body: <c>multipart/alternative</c>
 /// (text/plain then text/html), UTF-8, quoted-printable, CRLF line ends. Custom args go into <c>X-BreachNotify-*</c>
-/// headers. Validation mirrors SendGrid's (≤ 1000 recipients, each address once).
+/// headers. Addresses are written in their ASCII form (internationalised domains as punycode); a recipient that cannot be
+/// written (no sendable address, an address twice) is refused alone and the others are written. At most 1000 recipients.
 /// </summary>
 public sealed class OutboxEmailSender : IEmailSender
 {
@@ -22,15 +23,13 @@ public sealed class OutboxEmailSender : IEmailSender
     /// <summary>Suffix of the temp file each .eml is written to before it is moved into place.</summary>
     public const string TempSuffix = ".tmp";
 
-    /// <summary>A temp file older than this at start was left by a crash (a live write takes milliseconds).</summary>
-    public static readonly TimeSpan StaleTempFileAge = TimeSpan.FromMinutes(10);
-
     // CRLF line ends, non-ASCII header text as RFC 2047 encoded-words.
     private static readonly FormatOptions Format = new() { NewLineFormat = NewLineFormat.Dos, International = false };
 
     private readonly string _directory;
     private readonly string _messageIdDomain;
     private readonly TimeProvider _timeProvider;
+    private readonly int _recipientsPerSend;
 
     public OutboxEmailSender(OutboxEmailSenderOptions options, TimeProvider timeProvider)
     {
@@ -40,30 +39,41 @@ public sealed class OutboxEmailSender : IEmailSender
         _directory = Path.GetFullPath(options.Directory);
         _messageIdDomain = options.MessageIdDomain;
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
-        RemovedTempFiles = RemoveStaleTempFiles();
+        if (options.RecipientsPerBatch is < 1 or > EmailMessage.MaxRecipients) throw new ArgumentOutOfRangeException(nameof(options), $"RecipientsPerBatch must be 1 to {EmailMessage.MaxRecipients}.");
+        _recipientsPerSend = options.RecipientsPerBatch;
+        RemovedTempFiles = RemoveLeftoverTempFiles();
     }
 
     /// <summary>How many temp files left by an earlier crash were removed at start.</summary>
     public int RemovedTempFiles { get; }
 
-    /// <summary>Deletes <c>*.eml.*.tmp</c> files older than <see cref="StaleTempFileAge"/> (younger ones may be another
-    /// instance's write in progress when instances share the folder).</summary>
-    private int RemoveStaleTempFiles()
+    /// <summary>Files per call (<see cref="OutboxEmailSenderOptions.RecipientsPerBatch"/>): each batch is recorded on its job before the next is written.</summary>
+    public int RecipientsPerSend => _recipientsPerSend;
+
+    /// <summary>
+    /// Deletes every <c>*.eml.*.tmp</c> file that no writer holds. A writer keeps its temp file open (locked) until it
+    /// has been moved into place, so a temp file nobody holds was left by a process that died mid-write; one another
+    /// instance is writing (instances may share the folder) cannot be opened exclusively and is left alone. (On Unix the
+    /// lock is .NET's advisory <c>flock</c>, which every instance of this code takes.)
+    /// </summary>
+    private int RemoveLeftoverTempFiles()
     {
         if (!System.IO.Directory.Exists(_directory)) return 0;
-        var cutoff = _timeProvider.GetUtcNow().UtcDateTime - StaleTempFileAge;
         var removed = 0;
         foreach (var file in System.IO.Directory.EnumerateFiles(_directory, "*.eml.*" + TempSuffix))
         {
             try
             {
-                if (File.GetLastWriteTimeUtc(file) > cutoff) continue;
-                File.Delete(file);
+                using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
                 removed++;
             }
             catch (IOException)
             {
-                // Gone already or in use: not ours to fight over.
+                // Being written by a live process, or gone already: not ours.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to delete.
             }
         }
         return removed;
@@ -84,20 +94,33 @@ public sealed class OutboxEmailSender : IEmailSender
         System.IO.Directory.CreateDirectory(_directory);
         var now = _timeProvider.GetUtcNow();
 
-        foreach (var recipient in message.Recipients)
+        var refused = new List<RefusedRecipient>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < message.Recipients.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var recipient = message.Recipients[i];
+            // Written in its ASCII form (the form SendGrid is given too); one that has none, or repeats an address of this
+            // message, is refused alone.
+            var address = recipient?.To is { } to ? EmailAddresses.ToAscii(to.Address, out _) : null;
+            if (address is null || !seen.Add(address))
+            {
+                refused.Add(new RefusedRecipient(i, address is null ? "The address cannot be sent (see the upload rules for addresses)." : "The address repeats an earlier recipient of this message."));
+                continue;
+            }
+            var sendable = recipient! with { To = recipient.To with { Address = address } };
             MimeMessage content;
             try
             {
-                content = Render(message, recipient, now);
+                content = Render(message, sendable, now);
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ArgumentException or FormatException or ParseException)
             {
-                throw new EmailPermanentException($"Message {message.MessageKey} could not be rendered: {ex.Message}", ex);
+                refused.Add(new RefusedRecipient(i, "The message for this recipient could not be written (its address or name)."));
+                continue;
             }
 
-            var fileName = FileNameFor(message.MessageKey, recipient.To.Address);
+            var fileName = FileNameFor(message.MessageKey, address);
             try
             {
                 await WriteAtomicallyAsync(Path.Combine(_directory, fileName), content, cancellationToken).ConfigureAwait(false);
@@ -112,7 +135,7 @@ public sealed class OutboxEmailSender : IEmailSender
             }
         }
 
-        return new EmailSendResult(message.MessageKey, now);
+        return new EmailSendResult(refused.Count == message.Recipients.Count ? null : message.MessageKey, now) { Refused = refused };
     }
 
     internal MimeMessage Render(EmailMessage message, EmailRecipient recipient, DateTimeOffset now)
@@ -234,47 +257,37 @@ public sealed class OutboxEmailSender : IEmailSender
             throw new EmailPermanentException(
                 $"Message {message.MessageKey} has {message.Recipients.Count} recipients; at most {EmailMessage.MaxRecipients} are allowed.");
         }
-
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < message.Recipients.Count; i++)
-        {
-            var address = message.Recipients[i]?.To?.Address;
-            if (string.IsNullOrWhiteSpace(address))
-            {
-                throw new EmailPermanentException($"Message {message.MessageKey}: recipient {i} has no address.");
-            }
-
-            if (!seen.Add(address.Trim()))
-            {
-                throw new EmailPermanentException($"Message {message.MessageKey}: recipient {i} repeats an earlier address.");
-            }
-        }
     }
 
+    /// <summary>
+    /// Writes the temp file and moves it into place while still holding it open: the open handle is the lock that tells a
+    /// starting instance the file is being written (<see cref="RemoveLeftoverTempFiles"/>). <see cref="FileShare.Delete"/>
+    /// lets the move happen on Windows; on Unix a rename of an open file is allowed anyway.
+    /// </summary>
     private static async Task WriteAtomicallyAsync(string path, MimeMessage content, CancellationToken cancellationToken)
     {
         var temp = path + "." + Guid.NewGuid().ToString("N") + TempSuffix;
+        var moved = false;
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
-            {
-                await content.WriteToAsync(Format, stream, cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
+            await using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Delete, 4096, FileOptions.Asynchronous);
+            await content.WriteToAsync(Format, stream, cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
             File.Move(temp, path, overwrite: true); // rename(2) on the same volume: readers see old or new, never half
+            moved = true;
         }
-        catch
+        finally
         {
-            try
+            if (!moved)
             {
-                File.Delete(temp);
+                try
+                {
+                    File.Delete(temp);
+                }
+                catch (IOException)
+                {
+                }
             }
-            catch (IOException)
-            {
-            }
-
-            throw;
         }
     }
 

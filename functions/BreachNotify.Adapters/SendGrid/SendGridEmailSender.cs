@@ -57,45 +57,43 @@ public sealed partial class SendGridEmailSender : IEmailSender
         return new SendGridClient(httpClient, clientOptions);
     }
 
+    /// <summary>One request per call: <see cref="SendGridOptions.MaxRecipientsPerRequest"/> (≤ 1000).</summary>
+    public int RecipientsPerSend => _options.MaxRecipientsPerRequest;
+
+    /// <summary>Rounds of "drop the recipients SendGrid named and send the rest" before a 400 counts for the whole message.</summary>
+    public const int MaxRefusalRounds = 10;
+
     public async Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        SendGridMessage mail;
-        try
+        // A recipient that cannot be sent fails alone: left out of the request (or out of the next one, when SendGrid's
+        // 400 names it), with its reason; the others are sent.
+        var refused = new List<RefusedRecipient>();
+        var excluded = new HashSet<int>();
+        for (var round = 0; ; round++)
         {
-            mail = ToMail(message, _options.SandboxMode);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new EmailPermanentException($"Message {message.MessageKey} was rejected before sending: {ex.Message}", ex);
-        }
+            SendGridMessage mail;
+            IReadOnlyList<int> included;
+            try
+            {
+                (mail, included) = ToMail(message, _options.SandboxMode, excluded, refused);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new EmailPermanentException($"Message {message.MessageKey} was rejected before sending: {ex.Message}", ex);
+            }
+            if (included.Count == 0) return new EmailSendResult(null, _time.GetUtcNow()) { Refused = refused };
 
-        SdkResponse response;
-        try
-        {
-            response = await _pipeline.ExecuteAsync(static async (state, ct) => await state.Client.SendEmailAsync(state.Mail, ct).ConfigureAwait(false),
-                (Client: _client, Mail: mail), cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new EmailTransientException($"SendGrid send of message {message.MessageKey} failed: the API could not be reached.", null, null, ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new EmailTransientException($"SendGrid send of message {message.MessageKey} timed out.", null, null, ex);
-        }
-
-        using (response.Body)
-        {
-            var status = (int)response.StatusCode;
+            using var response = new DisposableResponse(await PostAsync(message, mail, cancellationToken).ConfigureAwait(false));
+            var status = (int)response.Value.StatusCode;
             if (status is 200 or 202)
             {
-                var providerId = response.Headers?.TryGetValues("X-Message-Id", out var ids) == true ? ids.FirstOrDefault() : null;
-                return new EmailSendResult(providerId, _time.GetUtcNow());
+                var providerId = response.Value.Headers?.TryGetValues("X-Message-Id", out var ids) == true ? ids.FirstOrDefault() : null;
+                return new EmailSendResult(providerId, _time.GetUtcNow()) { Refused = refused };
             }
             if (status == 429)
             {
-                var wait = RateLimitWait(response);
+                var wait = RateLimitWait(response.Value);
                 throw new EmailTransientException(
                     wait is null
                         ? $"SendGrid rate limit for message {message.MessageKey} (no usable X-RateLimit-Reset)."
@@ -107,11 +105,64 @@ public sealed partial class SendGridEmailSender : IEmailSender
                 throw new EmailTransientException(
                     string.Create(CultureInfo.InvariantCulture, $"SendGrid send of message {message.MessageKey} failed transiently (status {status})."), status, null);
             }
-            var fields = await ErrorFieldsAsync(response, cancellationToken).ConfigureAwait(false);
+            var fields = await ErrorFieldsAsync(response.Value, cancellationToken).ConfigureAwait(false);
+            if (status == 400 && round < MaxRefusalRounds && NamedPersonalizations(fields, included.Count) is { Count: > 0 } named)
+            {
+                // Nothing of this request was sent: the recipients SendGrid named are refused, the rest go again.
+                foreach (var (position, field) in named)
+                {
+                    excluded.Add(included[position]);
+                    refused.Add(new RefusedRecipient(included[position], $"SendGrid refused this recipient (status 400, field {field})."));
+                }
+                continue;
+            }
+            var listed = fields.Count == 0 ? string.Empty : " (fields: " + string.Join(", ", fields) + ")";
             throw new EmailPermanentException(
-                string.Create(CultureInfo.InvariantCulture, $"SendGrid rejected message {message.MessageKey} with status {status}{fields}."), status);
+                string.Create(CultureInfo.InvariantCulture, $"SendGrid rejected message {message.MessageKey} with status {status}{listed}."), status);
         }
     }
+
+    private async Task<SdkResponse> PostAsync(EmailMessage message, SendGridMessage mail, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(static async (state, ct) => await state.Client.SendEmailAsync(state.Mail, ct).ConfigureAwait(false),
+                (Client: _client, Mail: mail), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new EmailTransientException($"SendGrid send of message {message.MessageKey} failed: the API could not be reached.", null, null, ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EmailTransientException($"SendGrid send of message {message.MessageKey} timed out.", null, null, ex);
+        }
+    }
+
+    private readonly struct DisposableResponse(SdkResponse value) : IDisposable
+    {
+        public SdkResponse Value { get; } = value;
+        public void Dispose() => Value.Body?.Dispose();
+    }
+
+    /// <summary>
+    /// When every error of a 400 names a personalization of this request (<c>personalizations.{i}…</c>), those positions
+    /// with the field (index left out: it means nothing outside the request); otherwise none (the whole message is at fault).
+    /// </summary>
+    private static List<(int Position, string Field)> NamedPersonalizations(IReadOnlyList<string> fields, int count)
+    {
+        var named = new List<(int, string)>();
+        foreach (var field in fields)
+        {
+            var m = PersonalizationField().Match(field);
+            if (!m.Success || !int.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var i) || i >= count) return [];
+            if (!named.Exists(n => n.Item1 == i)) named.Add((i, "personalizations[]" + m.Groups[2].Value));
+        }
+        return named;
+    }
+
+    [GeneratedRegex(@"^personalizations\.(\d{1,4})((?:\.[A-Za-z0-9_]+)*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex PersonalizationField();
 
     private ResiliencePipeline<SdkResponse> BuildPipeline()
     {
@@ -166,23 +217,22 @@ public sealed partial class SendGridEmailSender : IEmailSender
 
     /// <summary>The <c>field</c>s of SendGrid's <c>{"errors":[{"message","field"}]}</c>, with anything shaped like an address
     /// redacted; messages are left out (they may echo an address).</summary>
-    private static async Task<string> ErrorFieldsAsync(SdkResponse response, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> ErrorFieldsAsync(SdkResponse response, CancellationToken cancellationToken)
     {
-        if (response.Body is null) return string.Empty;
+        if (response.Body is null) return [];
         try
         {
             var bytes = await response.Body.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             using var document = JsonDocument.Parse(bytes);
             if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array)
-                return string.Empty;
-            var fields = errors.EnumerateArray().Take(10)
+                return [];
+            return errors.EnumerateArray().Take(10)
                 .Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("field", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null)
                 .Where(f => !string.IsNullOrEmpty(f)).Select(f => EmailLike().Replace(f!.Length > 100 ? f[..100] : f, "[redacted]")).Distinct().ToList();
-            return fields.Count == 0 ? string.Empty : " (fields: " + string.Join(", ", fields) + ")";
         }
         catch (JsonException)
         {
-            return string.Empty; // not JSON (a proxy's page): the status alone
+            return []; // not JSON (a proxy's page): the status alone
         }
     }
 
@@ -190,8 +240,11 @@ public sealed partial class SendGridEmailSender : IEmailSender
     private static partial Regex EmailLike();
 
     /// <summary>The v3 mail-send body for <paramref name="message"/>, checked against SendGrid's documented limits
-    /// (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send). Errors name positions, never addresses.</summary>
-    internal static SendGridMessage ToMail(EmailMessage message, bool sandboxMode)
+    /// (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send), and the positions of the recipients it holds.
+    /// A recipient whose address cannot be sent (not sendable in its ASCII form, or repeating one already in the request) is
+    /// left out and added to <paramref name="refused"/> and <paramref name="excluded"/>; recipients in
+    /// <paramref name="excluded"/> are skipped. Errors name positions, never addresses.</summary>
+    internal static (SendGridMessage Mail, IReadOnlyList<int> Included) ToMail(EmailMessage message, bool sandboxMode, ISet<int> excluded, List<RefusedRecipient> refused)
     {
         ArgumentNullException.ThrowIfNull(message.From);
         CheckAddress(message.From, "from");
@@ -205,27 +258,38 @@ public sealed partial class SendGridEmailSender : IEmailSender
 
         var mail = new SendGridMessage
         {
-            From = new EmailAddress(message.From.Address, NullIfEmpty(message.From.Name)),
+            From = new EmailAddress(Sendable(message.From.Address), NullIfEmpty(message.From.Name)),
             Subject = message.Subject,
             PlainTextContent = NullIfEmpty(message.TextBody),
             HtmlContent = NullIfEmpty(message.HtmlBody),
-            ReplyTo = message.ReplyTo is null ? null : new EmailAddress(message.ReplyTo.Address, NullIfEmpty(message.ReplyTo.Name)),
+            ReplyTo = message.ReplyTo is null ? null : new EmailAddress(Sendable(message.ReplyTo.Address), NullIfEmpty(message.ReplyTo.Name)),
             Personalizations = new List<Personalization>(message.Recipients.Count),
         };
 
+        var included = new List<int>(message.Recipients.Count);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < message.Recipients.Count; i++)
         {
-            var to = message.Recipients[i]?.To ?? throw new ArgumentException($"personalizations[{i}] has no recipient.", nameof(message));
-            CheckAddress(to, $"personalizations[{i}].to[0]");
-            if (!seen.Add(to.Address.Trim()))
-                throw new ArgumentException($"personalizations[{i}].to[0] repeats an address already in this request (each address may appear once).", nameof(message));
+            if (excluded.Contains(i)) continue;
+            var to = message.Recipients[i]?.To;
+            // SendGrid takes addresses in their ASCII form (internationalised domains as punycode).
+            var address = to is null || to.Address.AsSpan().IndexOfAny('\r', '\n') >= 0 ? null : BreachNotify.Application.Email.EmailAddresses.ToAscii(to.Address, out _);
+            var problem = address is null ? "The address cannot be sent (see the upload rules for addresses)."
+                : !seen.Add(address) ? "The address repeats one already in this request (each address may appear once)."
+                : null;
+            if (problem is not null)
+            {
+                excluded.Add(i);
+                refused.Add(new RefusedRecipient(i, problem));
+                continue;
+            }
             var substitutions = message.Recipients[i].Substitutions;
             if (substitutions is not null && ByteSize(substitutions) >= MaxCustomArgsBytes)
                 throw new ArgumentException($"personalizations[{i}].substitutions must total under {MaxCustomArgsBytes} bytes.", nameof(message));
+            included.Add(i);
             mail.Personalizations.Add(new Personalization
             {
-                Tos = [new EmailAddress(to.Address.Trim(), NullIfEmpty(to.Name))],
+                Tos = [new EmailAddress(address, NullIfEmpty(to!.Name))],
                 // The request is serialized at once and dropped: a caller's dictionary is used as it is, not copied.
                 Substitutions = substitutions is null || substitutions.Count == 0 ? null
                     : substitutions as Dictionary<string, string> ?? new Dictionary<string, string>(substitutions, StringComparer.Ordinal),
@@ -250,8 +314,11 @@ public sealed partial class SendGridEmailSender : IEmailSender
         if (!string.IsNullOrWhiteSpace(message.Language))
             mail.Headers = new Dictionary<string, string> { ["Content-Language"] = message.Language }; // RFC 3282; not a reserved header
         if (sandboxMode) mail.SetSandBoxMode(true);
-        return mail;
+        return (mail, included);
     }
+
+    /// <summary>A configured address (sender, reply-to) in its ASCII form when it has one; as given otherwise.</summary>
+    private static string Sendable(string address) => BreachNotify.Application.Email.EmailAddresses.ToAscii(address, out _) ?? address.Trim();
 
     private static void CheckAddress(Application.Email.EmailAddress address, string path)
     {

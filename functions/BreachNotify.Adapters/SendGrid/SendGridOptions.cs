@@ -16,7 +16,8 @@ public sealed class SendGridOptions
     /// <summary><c>global</c> (api.sendgrid.com) or <c>eu</c> (api.eu.sendgrid.com, for EU-pinned subusers): the SDK's data residency.</summary>
     public string DataResidency { get; set; } = GlobalResidency;
 
-    /// <summary>Overrides the API host chosen by <see cref="DataResidency"/> (e.g. a proxy).</summary>
+    /// <summary>Overrides the API host chosen by <see cref="DataResidency"/> (e.g. a proxy). https, or http to a loopback
+    /// address (the key never leaves the machine then).</summary>
     public Uri? BaseUrl { get; set; }
 
     /// <summary>SendGrid validates and answers 200 without delivering (<c>mail_settings.sandbox_mode</c>).</summary>
@@ -38,14 +39,23 @@ public sealed class SendGridOptions
     /// <summary>How many 429s one send may wait out.</summary>
     public int RateLimitMaxRetries { get; set; } = 2;
 
+    /// <summary>
+    /// Personalizations (recipients) per request, at most SendGrid's 1000. Each accepted request is recorded on its job
+    /// before the next is sent, so a crash can send twice at most the requests in flight; smaller requests shrink that
+    /// (at the cost of more requests). A notice job of up to <c>Notices:JobSize</c> recipients takes one request by default.
+    /// </summary>
+    public int MaxRecipientsPerRequest { get; set; } = 1000;
+
     public IEnumerable<string> Validate()
     {
         if (DataResidency is not (GlobalResidency or EuResidency)) yield return $"{SectionName}:DataResidency must be '{GlobalResidency}' or '{EuResidency}'.";
-        if (BaseUrl is not null && (!BaseUrl.IsAbsoluteUri || BaseUrl.Scheme != Uri.UriSchemeHttps)) yield return $"{SectionName}:BaseUrl must be an absolute https URL.";
+        if (BaseUrl is not null && (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && !(BaseUrl.Scheme == Uri.UriSchemeHttp && BaseUrl.IsLoopback))))
+            yield return $"{SectionName}:BaseUrl must be an absolute https URL (http only to a loopback address: a local proxy or fake).";
         if (MaxRetries is < 0 or > 10) yield return $"{SectionName}:MaxRetries must be 0 to 10.";
         if (RetryDelay < TimeSpan.Zero) yield return $"{SectionName}:RetryDelay must not be negative.";
         if (RequestTimeout <= TimeSpan.Zero) yield return $"{SectionName}:RequestTimeout must be positive.";
         if (RateLimitMaxWait < TimeSpan.Zero) yield return $"{SectionName}:RateLimitMaxWait must not be negative.";
         if (RateLimitMaxRetries is < 0 or > 10) yield return $"{SectionName}:RateLimitMaxRetries must be 0 to 10.";
+        if (MaxRecipientsPerRequest is < 1 or > 1000) yield return $"{SectionName}:MaxRecipientsPerRequest must be 1 to 1000.";
     }
 }

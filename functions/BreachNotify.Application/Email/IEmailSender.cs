@@ -11,6 +11,12 @@ public interface IEmailSender
     /// <see cref="EmailPermanentException"/> when it cannot (400, 401, 403, 413).
     /// </summary>
     Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The most recipients one <see cref="SendAsync"/> should carry: the unit the caller records as done before it
+    /// sends the next, so that a crash repeats at most one unit of a job (SendGrid: one request; the outbox: a batch of files).
+    /// </summary>
+    int RecipientsPerSend => EmailMessage.MaxRecipients;
 }
 
 public sealed record EmailAddress(string Address, string? Name = null);
@@ -36,8 +42,16 @@ public sealed record EmailMessage(
     public const int MaxRecipients = 1000;
 }
 
-/// <param name="ProviderMessageId">The provider's id for the send (SendGrid X-Message-Id; the outbox's file stem).</param>
-public sealed record EmailSendResult(string? ProviderMessageId, DateTimeOffset AcceptedAt);
+/// <param name="ProviderMessageId">The provider's id for the send (SendGrid X-Message-Id; the outbox's file stem); null when nothing was sent.</param>
+public sealed record EmailSendResult(string? ProviderMessageId, DateTimeOffset AcceptedAt)
+{
+    /// <summary>Recipients that were not sent, each alone (an address the provider cannot take); every other one was.</summary>
+    public IReadOnlyList<RefusedRecipient> Refused { get; init; } = [];
+}
+
+/// <param name="Index">The recipient's position in <see cref="EmailMessage.Recipients"/>.</param>
+/// <param name="Reason">Why, without the address.</param>
+public sealed record RefusedRecipient(int Index, string Reason);
 
 public sealed class EmailTransientException : Exception
 {

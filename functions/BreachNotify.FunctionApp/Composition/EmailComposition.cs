@@ -23,13 +23,14 @@ public static class EmailComposition
             .Validate(o => o.Provider is EmailOptions.OutboxProvider or EmailOptions.SendGridProvider, "Email:Provider must be Outbox or SendGrid.")
             .Validate(o => EmailOptions.IsAddress(o.From.Address), "Email:From:Address must be an e-mail address.")
             .Validate(o => o.Provider != EmailOptions.OutboxProvider || !string.IsNullOrWhiteSpace(o.Outbox.Directory), "Email:Outbox:Directory is required.")
+            .Validate(o => o.Outbox.RecipientsPerBatch is >= 1 and <= EmailMessage.MaxRecipients, "Email:Outbox:RecipientsPerBatch must be 1 to 1000.")
             .ValidateOnStart();
         services.AddOptions<SendGridOptions>().Bind(configuration.GetSection(SendGridOptions.SectionName))
             // The provider is read from configuration, not IOptions<EmailOptions>: an invalid Email section must be
             // reported once, by its own validation, not again from here.
             .Validate(s => !string.Equals(configuration[$"{EmailOptions.SectionName}:Provider"], EmailOptions.SendGridProvider, StringComparison.Ordinal) || !string.IsNullOrWhiteSpace(s.ApiKey),
                 "SendGrid:ApiKey is required when Email:Provider is SendGrid.")
-            .Validate(s => !s.Validate().Any(), "SendGrid settings are invalid (DataResidency global or eu; BaseUrl an absolute https URL; retries 0 to 10; timeouts positive).")
+            .Validate(s => !s.Validate().Any(), "SendGrid settings are invalid (DataResidency global or eu; BaseUrl an absolute https URL, or http to a loopback address; retries 0 to 10; timeouts positive; MaxRecipientsPerRequest 1 to 1000).")
             .ValidateOnStart();
 
         services.TryAddSingleton<ISendGridClient>(sp =>
@@ -47,7 +48,7 @@ public static class EmailComposition
                 return new SendGridEmailSender(sp.GetRequiredService<ISendGridClient>(), sp.GetRequiredService<IOptions<SendGridOptions>>().Value, time);
             var env = sp.GetRequiredService<IHostEnvironment>();
             var dir = Path.IsPathRooted(options.Outbox.Directory) ? options.Outbox.Directory : Path.Combine(env.ContentRootPath, options.Outbox.Directory);
-            return new OutboxEmailSender(new OutboxEmailSenderOptions { Directory = dir }, time);
+            return new OutboxEmailSender(new OutboxEmailSenderOptions { Directory = dir, RecipientsPerBatch = options.Outbox.RecipientsPerBatch }, time);
         });
         return services;
     }

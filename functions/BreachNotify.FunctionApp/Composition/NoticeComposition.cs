@@ -63,14 +63,16 @@ public static class NoticeComposition
     }
 }
 
-/// <summary>Creates the notice tables before the first request.</summary>
-public sealed class NoticeStoreInitializer(RecipientRepository recipients, NotificationService notifications, StoreNoticeQueue queue) : IHostedService
+/// <summary>Creates the notice tables before the first request, and builds the e-mail sender at start (the outbox removes
+/// temp files a crash left behind when it is built).</summary>
+public sealed class NoticeStoreInitializer(RecipientRepository recipients, NotificationService notifications, StoreNoticeQueue queue, BreachNotify.Application.Email.IEmailSender sender) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await recipients.InitializeAsync(cancellationToken);
         await notifications.InitializeAsync(cancellationToken);
         await queue.InitializeAsync(cancellationToken);
+        _ = sender;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -118,6 +118,7 @@ public static class SettingsCatalog
         // Notices (issue 5) and sending (issue 6): docs/notices.md
         new("Email:Provider", AzureProvisioning.Required, SettingSource.Options, "Outbox (standalone) or SendGrid", AzureValue: "SendGrid"),
         new("Email:Outbox:Directory", AzureProvisioning.NotInAzure, SettingSource.Options, ".eml outbox folder"),
+        new("Email:Outbox:RecipientsPerBatch", AzureProvisioning.NotInAzure, SettingSource.Options, ".eml files written per send call (recorded on the job before the next)"),
         new("SendGrid:ApiKey", AzureProvisioning.Required, SettingSource.Options, "SendGrid key (Key Vault)", Secret: true),
         new("Queue:Provider", AzureProvisioning.Required, SettingSource.Options, "Embedded (standalone) or ServiceBus", AzureValue: "ServiceBus"),
         new("Queue:Name", AzureProvisioning.Required, SettingSource.Options, "notices queue (also the SendNotice trigger's queueName)"),
@@ -168,6 +169,7 @@ public static class SettingsCatalog
         new("SendGrid:RequestTimeout", AzureProvisioning.Default, SettingSource.Options, "timeout of one SendGrid request"),
         new("SendGrid:RateLimitMaxWait", AzureProvisioning.Default, SettingSource.Options, "longest wait for X-RateLimit-Reset after a 429"),
         new("SendGrid:RateLimitMaxRetries", AzureProvisioning.Default, SettingSource.Options, "429s one send may wait out"),
+        new("SendGrid:MaxRecipientsPerRequest", AzureProvisioning.Default, SettingSource.Options, "personalizations per SendGrid request (≤ 1000; each request is recorded on its job before the next)"),
 
         // Incidents (issue 13): instants a client sends
         new("Incidents:ClockSkew", AzureProvisioning.Default, SettingSource.Options, "how far ahead of the server's clock a client-sent instant may be"),

@@ -141,23 +141,27 @@ public sealed class OutboxEmailSenderTests : IDisposable
     }
 
     [Fact]
-    public async Task Temp_files_left_by_a_crash_are_removed_at_start_and_fresh_ones_kept()
+    public async Task Temp_files_left_by_a_crash_are_removed_at_start_and_one_being_written_is_kept()
     {
         Directory.CreateDirectory(_directory);
-        var stale = Path.Combine(_directory, "job-1-0123456789abcdef.eml.0f0f.tmp");
-        var fresh = Path.Combine(_directory, "job-2-0123456789abcdef.eml.1e1e.tmp");
+        var left = Path.Combine(_directory, "job-1-0123456789abcdef.eml.0f0f.tmp");
+        var justLeft = Path.Combine(_directory, "job-3-0123456789abcdef.eml.2d2d.tmp");
+        var writing = Path.Combine(_directory, "job-2-0123456789abcdef.eml.1e1e.tmp");
         var other = Path.Combine(_directory, "notes.tmp");
-        foreach (var f in new[] { stale, fresh, other }) await File.WriteAllTextAsync(f, "partial");
-        File.SetLastWriteTimeUtc(stale, _time.GetUtcNow().UtcDateTime - OutboxEmailSender.StaleTempFileAge - TimeSpan.FromSeconds(1));
-        File.SetLastWriteTimeUtc(fresh, _time.GetUtcNow().UtcDateTime - TimeSpan.FromSeconds(5)); // another instance's write in progress
-        File.SetLastWriteTimeUtc(other, _time.GetUtcNow().UtcDateTime - TimeSpan.FromDays(1));
+        foreach (var f in new[] { left, justLeft, other }) await File.WriteAllTextAsync(f, "partial");
+        File.SetLastWriteTimeUtc(left, DateTime.UtcNow - TimeSpan.FromDays(1));
+        // Another instance's write in progress: it holds its temp file open (as the sender does until the file is in place).
+        await using (var held = new FileStream(writing, FileMode.CreateNew, FileAccess.Write, FileShare.Delete))
+        {
+            var sender = Sender();
 
-        var sender = Sender();
-
-        Assert.Equal(1, sender.RemovedTempFiles);
-        Assert.False(File.Exists(stale));
-        Assert.True(File.Exists(fresh));
-        Assert.True(File.Exists(other)); // not ours
+            Assert.Equal(2, sender.RemovedTempFiles);
+            Assert.False(File.Exists(left));
+            Assert.False(File.Exists(justLeft)); // left seconds ago by a killed process: nobody holds it
+            Assert.True(File.Exists(writing));
+            Assert.True(File.Exists(other)); // not ours
+        }
+        Assert.Equal(1, Sender().RemovedTempFiles); // once its writer is gone, it is a leftover too
     }
 
     [Fact]
@@ -237,13 +241,47 @@ public sealed class OutboxEmailSenderTests : IDisposable
     }
 
     [Fact]
-    public async Task Duplicate_recipient_is_permanent_and_names_no_address()
+    public async Task A_recipient_that_cannot_be_written_is_refused_alone_and_the_others_are_written()
     {
-        var ex = await Assert.ThrowsAsync<EmailPermanentException>(() =>
-            Sender().SendAsync(Message("Hi", Recipient("anna@example.com", "Anna"), Recipient("ANNA@example.com", "Anna"))));
+        var unsendable = "anna@" + new string('é', 63) + ".de"; // a label longer than 63 octets once encoded
+        var result = await Sender().SendAsync(Message("Hi",
+            Recipient("ben@example.com", "Ben"), Recipient(unsendable, "Anna"), Recipient("BEN@example.com", "Ben again"), Recipient("cleo@example.com", null)));
 
-        Assert.DoesNotContain("anna", ex.Message, StringComparison.OrdinalIgnoreCase);
-        Assert.False(Directory.Exists(_directory) && Directory.GetFiles(_directory).Length > 0);
+        Assert.Equal([1, 2], result.Refused.Select(r => r.Index));
+        Assert.All(result.Refused, r => Assert.DoesNotContain("@", r.Reason, StringComparison.Ordinal));
+        Assert.Contains("repeats", result.Refused[1].Reason, StringComparison.Ordinal);
+        Assert.Equal("job-42", result.ProviderMessageId);
+        Assert.Equal(2, Directory.GetFiles(_directory, "*.eml").Length);
+        Assert.Equal(("Ben", "ben@example.com"), Single(Read("ben@example.com").To));
+        Assert.True(File.Exists(Path.Combine(_directory, ExpectedFileName("job-42", "cleo@example.com"))));
+    }
+
+    [Fact]
+    public async Task Every_recipient_refused_means_nothing_written_and_no_message_id()
+    {
+        var result = await Sender().SendAsync(Message("Hi", Recipient("anna@" + new string('é', 63) + ".de", "Anna")));
+
+        Assert.Null(result.ProviderMessageId);
+        Assert.Equal(0, Assert.Single(result.Refused).Index);
+        Assert.Empty(Directory.GetFiles(_directory, "*.eml"));
+    }
+
+    [Fact]
+    public async Task An_internationalised_domain_is_written_in_its_ascii_form()
+    {
+        await Sender().SendAsync(Message("Hi", Recipient("anna@bücher.de", "Anna")));
+
+        var file = Assert.Single(Directory.GetFiles(_directory, "*.eml"));
+        Assert.Equal(ExpectedFileName("job-42", "anna@xn--bcher-kva.de"), Path.GetFileName(file));
+        Assert.Contains("<anna@xn--bcher-kva.de>", File.ReadAllText(file), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Batches_are_a_setting_of_at_most_1000_files()
+    {
+        Assert.Equal(100, Sender().RecipientsPerSend);
+        Assert.Equal(7, new OutboxEmailSender(new OutboxEmailSenderOptions { Directory = _directory, RecipientsPerBatch = 7 }, _time).RecipientsPerSend);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OutboxEmailSender(new OutboxEmailSenderOptions { Directory = _directory, RecipientsPerBatch = 1001 }, _time));
     }
 
     [Fact]

@@ -55,9 +55,33 @@ public class SendGridEmailSenderTests
         await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Many(1001)));
         await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Message() with { Categories = Enumerable.Range(0, 11).Select(i => "c" + i).ToList() }));
         await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Message() with { CustomArgs = new Dictionary<string, string> { ["blob"] = new string('x', 10_000) } }));
-        await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Message(Recipient("a@example.com"), Recipient(" A@example.com"))));
-        await Assert.ThrowsAsync<EmailPermanentException>(() => sender.SendAsync(Message(Recipient("a@example.com\r\nBcc: x@example.net"))));
 
+        Assert.Empty(_sent);
+    }
+
+    [Fact]
+    public async Task A_recipient_that_cannot_be_sent_is_left_out_alone_and_the_rest_is_sent()
+    {
+        Answer(SdkResponse(HttpStatusCode.Accepted));
+
+        var result = await Sender().SendAsync(Message(Recipient("a@example.com"), Recipient(" A@example.com"), Recipient("b@example.com\r\nBcc: x@example.net"),
+            Recipient("c@" + new string('é', 63) + ".de"), Recipient("d@bücher.de")));
+
+        Assert.Equal([1, 2, 3], result.Refused.Select(r => r.Index));
+        Assert.All(result.Refused, r => Assert.DoesNotContain("@", r.Reason, StringComparison.Ordinal));
+        var mail = Assert.Single(_sent);
+        Assert.Equal(["a@example.com", "d@xn--bcher-kva.de"], mail.Personalizations.Select(p => Assert.Single(p.Tos).Email));
+    }
+
+    [Fact]
+    public async Task When_no_recipient_can_be_sent_no_request_is_made()
+    {
+        Answer(SdkResponse(HttpStatusCode.Accepted));
+
+        var result = await Sender().SendAsync(Message(Recipient("c@" + new string('é', 63) + ".de")));
+
+        Assert.Null(result.ProviderMessageId);
+        Assert.Single(result.Refused);
         Assert.Empty(_sent);
     }
 

@@ -83,16 +83,36 @@ public class SendGridWireTests
     }
 
     [Fact]
-    public async Task A_repeated_address_is_refused_before_sending_without_naming_it()
+    public async Task A_repeated_address_is_refused_alone_before_sending_without_naming_it()
     {
         using var server = new LoopbackHttpServer(Accepted());
 
-        var ex = await Assert.ThrowsAsync<EmailPermanentException>(() =>
-            Sender(server, _time).SendAsync(Message(Recipient("anna@example.com"), Recipient("Anna@Example.COM"))));
+        var result = await Sender(server, _time).SendAsync(Message(Recipient("anna@example.com"), Recipient("Anna@Example.COM"), Recipient("ben@example.com")));
 
-        Assert.Contains("personalizations[1]", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("example.com", ex.ToString(), StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(server.Requests);
+        var refused = Assert.Single(result.Refused);
+        Assert.Equal(1, refused.Index);
+        Assert.DoesNotContain("example.com", refused.Reason, StringComparison.OrdinalIgnoreCase);
+        using var json = JsonDocument.Parse(Assert.Single(server.Requests).Body);
+        Assert.Equal(["anna@example.com", "ben@example.com"], json.RootElement.GetProperty("personalizations").EnumerateArray().Select(p => p.GetProperty("to")[0].GetProperty("email").GetString()));
+    }
+
+    [Fact]
+    public async Task A_400_naming_personalizations_refuses_those_recipients_and_sends_the_rest_again()
+    {
+        // As SendGrid answers an address it cannot take: nothing of that request was sent.
+        using var server = new LoopbackHttpServer((request, i) => i == 0
+            ? new FakeResponse(400, """{"errors":[{"message":"Does not contain a valid address: x","field":"personalizations.1.to.0.email"},{"message":"Invalid","field":"personalizations.2.to.0.email"}]}""",
+                new Dictionary<string, string> { ["Content-Type"] = "application/json" })
+            : Accepted("sg-second"));
+
+        var result = await Sender(server, _time).SendAsync(Message(Recipient("anna@example.com"), Recipient("bad@example.com"), Recipient("worse@example.com"), Recipient("ben@example.com")));
+
+        Assert.Equal("sg-second", result.ProviderMessageId);
+        Assert.Equal([1, 2], result.Refused.Select(r => r.Index));
+        Assert.All(result.Refused, r => Assert.Equal("SendGrid refused this recipient (status 400, field personalizations[].to.0.email).", r.Reason));
+        Assert.Equal(2, server.Requests.Count);
+        using var second = JsonDocument.Parse(server.Requests[1].Body);
+        Assert.Equal(["anna@example.com", "ben@example.com"], second.RootElement.GetProperty("personalizations").EnumerateArray().Select(p => p.GetProperty("to")[0].GetProperty("email").GetString()));
     }
 
     [Theory]
@@ -103,14 +123,14 @@ public class SendGridWireTests
     public async Task Client_errors_are_permanent_not_retried_and_name_fields_not_addresses(int status)
     {
         using var server = new LoopbackHttpServer(new FakeResponse(status,
-            """{"errors":[{"message":"Does not contain a valid address: anna@example.com","field":"personalizations.0.to.0.email"}]}""",
+            """{"errors":[{"message":"Does not contain a valid address: anna@example.com","field":"from.email"},{"message":"x","field":"personalizations.0.to.0.email"}]}""",
             new Dictionary<string, string> { ["Content-Type"] = "application/json" }));
 
         var ex = await Assert.ThrowsAsync<EmailPermanentException>(() => Sender(server, _time).SendAsync(Message()));
 
         Assert.Equal(status, ex.StatusCode);
         Assert.Contains("job-42", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("personalizations.0.to.0.email", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("from.email", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("anna@example.com", ex.ToString(), StringComparison.Ordinal);
         Assert.Single(server.Requests);
     }

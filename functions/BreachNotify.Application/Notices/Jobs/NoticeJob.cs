@@ -44,6 +44,18 @@ public sealed record NoticeJob
     /// <summary>While <see cref="JobStatus.Sending"/>: until when the delivery that leased it may work on it.</summary>
     public DateTimeOffset? LeaseUntil { get; init; }
 
+    /// <summary>
+    /// How many positions of the job's recipient list are done (sent, refused, or gone since), recorded after each send
+    /// call before the next is made; a delivery that takes the job over after a crash starts here.
+    /// </summary>
+    public int Progress { get; init; }
+
+    /// <summary>Recipients the provider accepted so far (the proof's count once the job is sent).</summary>
+    public int SentRecipients { get; init; }
+
+    /// <summary>Recipients refused at send time, each alone (its reason is in its delivery row); the others were sent.</summary>
+    public long Refused { get; init; }
+
     /// <summary>The last transient failure (retried), for the sweep's report.</summary>
     public string? LastError { get; init; }
     public int? LastErrorStatus { get; init; }

@@ -75,6 +75,25 @@ public sealed class NoticeJobRepository(ITableStore store)
     public Task RemovePendingAsync(string jobId, CancellationToken cancellationToken = default)
         => store.DeleteAsync(NoticeTables.Jobs, NoticeTables.PendingPartition, jobId, null, cancellationToken);
 
+    /// <summary>
+    /// Records recipients refused at send time as their delivery state (<c>failed</c>, event <c>refused</c>, the reason):
+    /// upserts, so a batch sent again after a crash writes the same rows. The job's count moves with its progress, not here.
+    /// </summary>
+    public async Task RecordRefusedAsync(string jobId, IReadOnlyList<(string RecipientKey, string Reason)> refused, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in refused.Chunk(100))
+        {
+            await store.SubmitTransactionAsync(NoticeTables.Jobs, chunk.Select(r => TableOperation.Upsert(new TableEntity(jobId, NoticeTables.DeliveryRow(r.RecipientKey))
+            {
+                ["Status"] = RefusedStatus, ["StatusAt"] = at, ["Event"] = RefusedEvent, ["Reason"] = r.Reason,
+            })).ToList(), cancellationToken);
+        }
+    }
+
+    /// <summary>The delivery state of a recipient refused at send time.</summary>
+    public const string RefusedStatus = "failed";
+    public const string RefusedEvent = "refused";
+
     public async Task<RecipientDelivery?> FindDeliveryAsync(string jobId, string recipientKey, CancellationToken cancellationToken = default)
     {
         var e = await store.GetAsync(NoticeTables.Jobs, jobId, NoticeTables.DeliveryRow(recipientKey), cancellationToken);
@@ -128,6 +147,7 @@ public sealed class NoticeJobRepository(ITableStore store)
             ["RecipientCount"] = j.RecipientCount, ["Status"] = Wire(j.Status), ["CreatedAt"] = j.CreatedAt,
             ["Enqueues"] = j.Enqueues, ["LastEnqueuedAt"] = j.LastEnqueuedAt, ["Attempts"] = j.Attempts, ["LastAttemptAt"] = j.LastAttemptAt,
             ["LeaseUntil"] = j.LeaseUntil, ["LastError"] = j.LastError, ["LastErrorStatus"] = j.LastErrorStatus,
+            ["Progress"] = j.Progress, ["SentRecipients"] = j.SentRecipients, ["Refused"] = j.Refused,
             ["SentAt"] = j.SentAt, ["ProviderMessageId"] = j.ProviderMessageId, ["BodySha256"] = j.BodySha256,
             ["Error"] = j.Error, ["ErrorStatus"] = j.ErrorStatus, ["FailedAt"] = j.FailedAt,
             ["Delivered"] = j.Delivered, ["Bounced"] = j.Bounced, ["Failed"] = j.Failed, ["Deferred"] = j.Deferred, ["SpamReports"] = j.SpamReports,
@@ -155,6 +175,9 @@ public sealed class NoticeJobRepository(ITableStore store)
         Attempts = e.GetInt32("Attempts") ?? 0,
         LastAttemptAt = e.GetDateTimeOffset("LastAttemptAt"),
         LeaseUntil = e.GetDateTimeOffset("LeaseUntil"),
+        Progress = e.GetInt32("Progress") ?? 0,
+        SentRecipients = e.GetInt32("SentRecipients") ?? 0,
+        Refused = e.GetInt64("Refused") ?? 0,
         LastError = e.GetString("LastError"),
         LastErrorStatus = e.GetInt32("LastErrorStatus"),
         SentAt = e.GetDateTimeOffset("SentAt"),

@@ -12,11 +12,14 @@ public sealed record RecipientStatusCounts(long Queued, long Sent, long Delivere
 }
 
 /// <summary>One job as shown: proof of what was sent (template version, body hash, count, time, provider message id) and delivery.</summary>
+/// <param name="Recipients">The job's recipients: sent, refused and (while it is being sent) still to send.</param>
 /// <param name="Controller">The controller-customer the job's recipients belong to (controller notices of a breach that touches several).</param>
+/// <param name="Refused">Recipients refused alone at send time (counted as failed in <paramref name="RecipientStatus"/>; each
+/// recipient's reason is on the recipients rows).</param>
 public sealed record JobView(
     string JobId, string Language, string TemplateVersion, string Status, int Recipients, int Attempts,
     DateTimeOffset? SentAt, string? ProviderMessageId, string? BodySha256, string? Error, RecipientStatusCounts RecipientStatus, long SpamReports, long Deferred,
-    string? Controller = null);
+    string? Controller = null, long Refused = 0);
 
 public sealed record NotificationView(
     string NotificationId, string Kind, string Phase, string Status, DateTimeOffset CreatedAt, string CreatedBy,
@@ -66,16 +69,24 @@ public sealed class NotificationQueries(NotificationRepository notifications, No
             views);
     }
 
+    /// <summary>
+    /// A job's recipients by status. A sent job's <see cref="NoticeJob.RecipientCount"/> is what was sent, beside the
+    /// refused; before that it is the job's size, of which <see cref="NoticeJob.SentRecipients"/> went out so far (a job
+    /// being sent in units, or one that failed after part of it was sent).
+    /// </summary>
     public static JobView ToView(NoticeJob job)
     {
         var n = job.RecipientCount;
-        var counts = job.Status switch
+        var (total, sentOrLater, unsent) = job.Status switch
         {
-            JobStatus.Sent => new RecipientStatusCounts(0, n - job.Delivered - job.Bounced - job.Failed, job.Delivered, job.Bounced, job.Failed),
-            JobStatus.Failed => new RecipientStatusCounts(0, 0, 0, 0, n),
-            _ => new RecipientStatusCounts(n, 0, 0, 0, 0),
+            JobStatus.Sent => ((long)n + job.Refused, (long)n, 0L),
+            JobStatus.Failed => (n, job.SentRecipients, 0L),
+            _ => (n, job.SentRecipients, Math.Max(0, n - job.SentRecipients - job.Refused)),
         };
-        return new JobView(job.JobId, job.Language.ToWire(), job.TemplateVersion, NoticeJobRepository.Wire(job.Status), n, job.Attempts,
-            job.SentAt, job.ProviderMessageId, job.BodySha256, job.Error, counts, job.SpamReports, job.Deferred, job.Controller);
+        var failed = job.Status == JobStatus.Failed ? total - sentOrLater + job.Failed : job.Refused + job.Failed;
+        var sent = Math.Max(0, sentOrLater - job.Delivered - job.Bounced - job.Failed);
+        var counts = new RecipientStatusCounts(unsent, sent, job.Delivered, job.Bounced, failed);
+        return new JobView(job.JobId, job.Language.ToWire(), job.TemplateVersion, NoticeJobRepository.Wire(job.Status), (int)total, job.Attempts,
+            job.SentAt, job.ProviderMessageId, job.BodySha256, job.Error, counts, job.SpamReports, job.Deferred, job.Controller, job.Refused);
     }
 }

@@ -7,7 +7,8 @@ namespace BreachNotify.Application.Notices.Recipients;
 /// <summary>A recipient's notice: which notification, and what became of it for this recipient.</summary>
 /// <param name="Status">queued, sent, delivered, bounced or failed; null when the notification's jobs predate the record
 /// of their key ranges (the recipient's job cannot be found without reading every job).</param>
-public sealed record RecipientNotice(string NotificationId, NoticeKind Kind, NoticePhase Phase, string? Status);
+/// <param name="Reason">Why it failed or bounced, when that is known: a refusal at send time, the provider's reason.</param>
+public sealed record RecipientNotice(string NotificationId, NoticeKind Kind, NoticePhase Phase, string? Status, string? Reason = null);
 
 /// <summary>One recipient as listed: the stored row and the status of each notice that went to them.</summary>
 public sealed record RecipientRow(StoredRecipient Recipient, IReadOnlyList<RecipientNotice> Notices);
@@ -47,7 +48,7 @@ public sealed class RecipientQueries(
     private sealed class DeliveryLookup(NoticeJobRepository jobs, IReadOnlyList<NotificationRecord> notifications)
     {
         private readonly Dictionary<string, IReadOnlyList<JobIndexEntry>> _index = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, HashSet<string>> _lists = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Dictionary<string, int>> _lists = new(StringComparer.Ordinal);
         private readonly Dictionary<string, NoticeJob?> _jobs = new(StringComparer.Ordinal);
 
         public async Task<IReadOnlyList<RecipientNotice>> NoticesOfAsync(StoredRecipient r, NotificationRepository repository, CancellationToken cancellationToken)
@@ -67,8 +68,9 @@ public sealed class RecipientQueries(
                     continue;
                 }
                 var job = ofLanguage.FirstOrDefault(j => Compare(j.FirstKey!, r.Key) <= 0 && Compare(r.Key, j.LastKey!) <= 0);
-                if (job is null || !(await ListAsync(job.JobId, cancellationToken)).Contains(r.Key)) continue; // not in this notification
-                result.Add(new RecipientNotice(n.NotificationId, n.Kind, n.Phase, await StatusAsync(job.JobId, r.Key, cancellationToken)));
+                if (job is null || !(await ListAsync(job.JobId, cancellationToken)).TryGetValue(r.Key, out var position)) continue; // not in this notification
+                var (status, reason) = await StatusAsync(job.JobId, r.Key, position, cancellationToken);
+                result.Add(new RecipientNotice(n.NotificationId, n.Kind, n.Phase, status, reason));
             }
             return result;
         }
@@ -80,24 +82,33 @@ public sealed class RecipientQueries(
             return c != 0 ? c : string.CompareOrdinal(a, b);
         }
 
-        private async Task<HashSet<string>> ListAsync(string jobId, CancellationToken cancellationToken)
+        /// <summary>The job's recipient keys with their positions (the order it sends them in).</summary>
+        private async Task<Dictionary<string, int>> ListAsync(string jobId, CancellationToken cancellationToken)
         {
             if (_lists.TryGetValue(jobId, out var keys)) return keys;
             var list = await jobs.GetRecipientsAsync(jobId, cancellationToken);
-            keys = new HashSet<string>(Enumerable.Range(0, list.KeyCount).Select(i => RecipientKeys.RowKey(list.Key(i))), StringComparer.Ordinal);
+            keys = new Dictionary<string, int>(list.KeyCount, StringComparer.Ordinal);
+            for (var i = 0; i < list.KeyCount; i++) keys[RecipientKeys.RowKey(list.Key(i))] = i;
             _lists[jobId] = keys;
             return keys;
         }
 
-        private async Task<string> StatusAsync(string jobId, string key, CancellationToken cancellationToken)
+        /// <summary>
+        /// The recipient's own delivery row when there is one (delivery events; a refusal at send time, with its reason);
+        /// else what the job says: sent once the job's recorded progress is past the recipient, failed when the job failed
+        /// before, queued otherwise.
+        /// </summary>
+        private async Task<(string Status, string? Reason)> StatusAsync(string jobId, string key, int position, CancellationToken cancellationToken)
         {
             if (!_jobs.TryGetValue(jobId, out var job)) _jobs[jobId] = job = await jobs.FindAsync(jobId, cancellationToken);
-            return job?.Status switch
+            if (job is null) return ("queued", null);
+            if (job.Status == JobStatus.Sent || job.Progress > position)
             {
-                JobStatus.Sent => (await jobs.FindDeliveryAsync(jobId, key, cancellationToken))?.Status ?? "sent",
-                JobStatus.Failed => "failed",
-                _ => "queued",
-            };
+                var delivery = await jobs.FindDeliveryAsync(jobId, key, cancellationToken);
+                if (delivery is not null) return (delivery.Status, delivery.Status is "failed" or "bounced" ? delivery.Reason : null);
+                return ("sent", null);
+            }
+            return job.Status == JobStatus.Failed ? ("failed", job.Error) : ("queued", null);
         }
     }
 }

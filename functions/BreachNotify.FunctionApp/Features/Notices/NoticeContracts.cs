@@ -11,8 +11,9 @@ public sealed record RejectedRowResponse(long? Line, long? Index, string Reason)
 public sealed record RecipientImportResponse(long Accepted, long Duplicates, long RejectedCount, IReadOnlyList<RejectedRowResponse> Rejected, long Erased,
     long WarningCount, IReadOnlyList<RejectedRowResponse> Warnings);
 
-/// <summary>A recipient's notice: the notification and its status for this recipient (null: not recorded for this notification).</summary>
-public sealed record RecipientNoticeResponse(string NotificationId, string Kind, string Phase, string? Status);
+/// <summary>A recipient's notice: the notification and its status for this recipient (null: not recorded for this notification),
+/// with the reason when it failed or bounced (e.g. refused at send time).</summary>
+public sealed record RecipientNoticeResponse(string NotificationId, string Kind, string Phase, string? Status, string? Reason);
 
 /// <summary>One recipient: key (SHA-256 of the address), kind, language and notices always; the personal data until erased.</summary>
 /// <param name="Controller">The controller-customer the recipient belongs to (upload column <c>controller</c>).</param>

@@ -97,7 +97,7 @@ public sealed class NoticeFunctions(
         {
             var (r, c) = (row.Recipient, row.Recipient.Contact);
             return new RecipientRowResponse(r.Key, c?.Email, c?.Name, r.Language.ToWire(), c?.Country, r.Kind.ToWire(), c?.ExternalId, r.AddedAt, r.ErasedAt,
-                row.Notices.Select(n => new RecipientNoticeResponse(n.NotificationId, n.Kind.ToWire(), n.Phase.ToWire(), n.Status)).ToList(), r.Controller);
+                row.Notices.Select(n => new RecipientNoticeResponse(n.NotificationId, n.Kind.ToWire(), n.Phase.ToWire(), n.Status, n.Reason)).ToList(), r.Controller);
         }).ToList();
         return TypedResults.Ok(new RecipientsResponse(counts.Total, counts.ByKind, counts.ByLanguage, counts.ByKindAndLanguage, counts.ErasedByKind, overview.NoticesByStatus, items, overview.Continuation));
     }

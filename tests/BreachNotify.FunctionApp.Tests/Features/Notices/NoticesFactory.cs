@@ -86,6 +86,9 @@ public sealed class RecordingEmailSender : BreachNotify.Application.Email.IEmail
     private readonly object _gate = new();
     public List<BreachNotify.Application.Email.EmailMessage> Sent { get; } = [];
 
+    /// <summary>Recipients per call (the unit the processor records before the next).</summary>
+    public int RecipientsPerSend { get; init; } = BreachNotify.Application.Email.EmailMessage.MaxRecipients;
+
     /// <summary>Runs after the message is recorded as accepted; throw to simulate failures (before) or crashes (after).</summary>
     public Func<BreachNotify.Application.Email.EmailMessage, int, Task>? After { get; set; }
 
