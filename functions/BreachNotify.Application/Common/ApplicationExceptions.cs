@@ -22,4 +22,8 @@ public sealed class ConflictException : Exception
     public ConflictException() { }
     public ConflictException(string message) : base(message) { }
     public ConflictException(string message, Exception inner) : base(message, inner) { }
+    public ConflictException(string message, IReadOnlyDictionary<string, string> details) : base(message) => Details = details;
+
+    /// <summary>Extra members of the problem answer: ids of what the request conflicts with (never personal data).</summary>
+    public IReadOnlyDictionary<string, string> Details { get; } = new Dictionary<string, string>();
 }

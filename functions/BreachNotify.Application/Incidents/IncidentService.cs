@@ -191,6 +191,37 @@ public sealed partial class IncidentService(
         }
     }
 
+    /// <summary>
+    /// Applies <paramref name="change"/> unless the timeline already holds an entry that <paramref name="recorded"/> matches:
+    /// the check and the save are one conditional write (the timeline is read as of the state's ETag, and a save after
+    /// someone else's fails and is tried again on the newer timeline), so concurrent callers record it once. True when
+    /// this call recorded it.
+    /// </summary>
+    public async Task<bool> RecordOnceAsync(string id, Func<TimelineEntry, bool> recorded, Action<Incident, DateTimeOffset> change, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = await repository.GetRecordAsync(id, cancellationToken);
+            if (record.Timeline.Any(recorded)) return false;
+            var incident = record.Stored.Incident;
+            change(incident, time.GetUtcNow());
+            if (incident.NewEntries.Count == 0) return false;
+            try
+            {
+                await repository.SaveAsync(incident, record.Stored.ETag, cancellationToken);
+                LogChanged(id, incident.Status.ToWire(), incident.NewEntries.Count);
+                return true;
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxRecordOnceAttempts)
+            {
+                LogRetry(id, attempt);
+            }
+        }
+    }
+
+    // Each failed save means another change landed; a burst of concurrent notices on one incident is the worst case.
+    private const int MaxRecordOnceAttempts = 20;
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} created with status {Status} from {Source}")]
     private partial void LogCreated(string incidentId, string status, string source);
 

@@ -62,12 +62,18 @@ public sealed partial class ProblemResults(ILogger<ProblemResults> logger)
         JsonException j => JsonProblem(j),
         NotFoundException n => new ProblemDetails { Status = 404, Title = "Not found", Detail = n.Message },
         InvalidStateException s => new ProblemDetails { Status = 409, Title = "Not allowed in the current state", Detail = s.Message },
-        ConflictException c => new ProblemDetails { Status = 409, Title = "Conflict", Detail = c.Message },
+        ConflictException c => WithExtensions(new ProblemDetails { Status = 409, Title = "Conflict", Detail = c.Message }, c.Details),
         PreconditionFailedException p => new ProblemDetails { Status = 412, Title = "Precondition failed", Detail = p.Message },
         ConcurrencyConflictException => new ProblemDetails { Status = 409, Title = "Conflict", Detail = "The resource was changed concurrently; retry." },
         StorageUnavailableException => new ProblemDetails { Status = 503, Title = "Storage unavailable", Detail = "Storage is temporarily unavailable; retry." },
         _ => new ProblemDetails { Status = 500, Title = "Internal error", Detail = "An unexpected error occurred. Nothing was changed by this request." },
     };
+
+    private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, string> extensions)
+    {
+        foreach (var (key, value) in extensions) problem.Extensions[key] = value;
+        return problem;
+    }
 
     private static ProblemDetails JsonProblem(JsonException j)
     {

@@ -25,8 +25,12 @@ public sealed class GatedTableStore(ITableStore inner) : ITableStore
 
     /// <summary>Holds the next write to <paramref name="table"/> in <paramref name="partitionKey"/> (any partition when null).</summary>
     public Gate HoldNextWrite(string table, string? partitionKey = null)
+        => HoldNextWrite((t, pk) => t == table && (partitionKey is null || pk == partitionKey));
+
+    /// <summary>Holds the next write whose table and partition key <paramref name="matches"/> accepts.</summary>
+    public Gate HoldNextWrite(Func<string, string, bool> matches)
     {
-        var gate = new Gate((t, pk) => t == table && (partitionKey is null || pk == partitionKey));
+        var gate = new Gate(matches);
         lock (_gates) _gates.Add(gate);
         return gate;
     }

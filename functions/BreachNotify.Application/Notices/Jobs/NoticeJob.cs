@@ -102,3 +102,6 @@ public sealed record DeliveryEventRecord(string JobId, string EventHash, string 
 
 /// <summary>A job waiting to be sent or failed, as the sweep reads it (partition <c>pending</c>, never a scan).</summary>
 public sealed record PendingJob(string JobId, string IncidentId, string NotificationId);
+
+/// <summary>A notification marked as being created (partition <c>creating</c>), as the sweep reads it.</summary>
+public sealed record CreatingNotification(string IncidentId, string NotificationId, DateTimeOffset At);

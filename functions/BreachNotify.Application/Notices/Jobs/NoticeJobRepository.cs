@@ -75,6 +75,21 @@ public sealed class NoticeJobRepository(ITableStore store)
     public Task RemovePendingAsync(string jobId, CancellationToken cancellationToken = default)
         => store.DeleteAsync(NoticeTables.Jobs, NoticeTables.PendingPartition, jobId, null, cancellationToken);
 
+    /// <summary>Marks a notification as being created (written before the notification itself, so a crash at any later point leaves it for the sweep).</summary>
+    public Task MarkCreatingAsync(string incidentId, string notificationId, DateTimeOffset at, CancellationToken cancellationToken = default)
+        => store.UpsertAsync(NoticeTables.Jobs, new TableEntity(NoticeTables.CreatingPartition, notificationId) { ["IncidentId"] = incidentId, ["At"] = at }, cancellationToken);
+
+    public async Task<IReadOnlyList<CreatingNotification>> ListCreatingAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new List<CreatingNotification>();
+        await foreach (var e in store.QueryAllAsync(NoticeTables.Jobs, new TableQuery(NoticeTables.CreatingPartition), cancellationToken))
+            result.Add(new CreatingNotification(e.GetString("IncidentId") ?? "", e.RowKey, e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue));
+        return result;
+    }
+
+    public Task UnmarkCreatingAsync(string notificationId, CancellationToken cancellationToken = default)
+        => store.DeleteAsync(NoticeTables.Jobs, NoticeTables.CreatingPartition, notificationId, null, cancellationToken);
+
     /// <summary>
     /// Records recipients refused at send time as their delivery state (<c>failed</c>, event <c>refused</c>, the reason):
     /// upserts, so a batch sent again after a crash writes the same rows. The job's count moves with its progress, not here.

@@ -14,7 +14,9 @@ namespace BreachNotify.Application.Notices.Jobs;
 /// <c>recipients</c> the recipients' keys (32-byte SHA-256 each) or the configured address, <c>d|{hash}</c> a recipient's
 /// delivery status and <c>e|{hash}</c> a delivery event already applied; all in one partition so an event, the status it
 /// changes and the counters move in one transaction.</item>
-/// <item><c>NoticeJobs</c>, partition <c>pending</c>: jobs not yet sent or failed, for the sweep (never a scan).</item>
+/// <item><c>NoticeJobs</c>, partition <c>pending</c>: jobs not yet sent or failed, for the sweep (never a scan); partition
+/// <c>creating</c>: notifications whose jobs are being written, so the sweep finishes one a crash left half-way.</item>
+/// <item><c>Notifications</c>, <c>k|{kind}|{phase}</c>: which notification gave that kind and phase (a second one needs a resend).</item>
 /// </list>
 /// Only the repositories (<see cref="NotificationRepository"/>, <see cref="NoticeJobRepository"/>) read and write these rows.
 /// </summary>
@@ -33,6 +35,12 @@ internal static class NoticeTables
     public static string DeliveryRow(string recipientHash) => "d|" + recipientHash;
     public static string EventRow(string eventHash) => "e|" + eventHash;
     public static string SubmissionRow(string referenceHash) => "s|" + referenceHash;
+
+    /// <summary>The claim of a kind and phase: the notification that gives it (a second one must be a deliberate resend).</summary>
+    public static string KindPhaseRow(string kind, string phase) => "k|" + kind + "|" + phase;
+
+    /// <summary>Partition of <c>NoticeJobs</c> listing notifications being created (row key = notification id), for the sweep.</summary>
+    public const string CreatingPartition = "creating";
 
     public const string NotificationPrefix = "n|";
 

@@ -30,6 +30,10 @@ public sealed record NotificationRecord
 
     public bool Override { get; init; }
     public string? OverrideRationale { get; init; }
+
+    /// <summary>A deliberate second notification of this kind and phase: the one it repeats, and why (Art 33(5)).</summary>
+    public string? ResendOf { get; init; }
+    public string? ResendRationale { get; init; }
     public string? ReasonsForDelay { get; init; }
 
     /// <summary>The uploaded recipients it goes to; null when it goes to a configured address.</summary>
@@ -61,4 +65,17 @@ public sealed record JobIndexEntry(string JobId, int Ordinal, NoticeLanguage Lan
 public sealed record AuthoritySubmissionRecord(string Reference, DateTimeOffset SubmittedAt, string SubmittedBy);
 
 /// <summary>A notification with its rendered notices, as first written (one transaction).</summary>
-public sealed record NewNotification(NotificationRecord Notification, IReadOnlyList<RenderedNotice> Notices);
+/// <param name="Resend">It repeats a notification of its kind and phase on purpose: it takes over the kind-and-phase claim
+/// instead of needing it free.</param>
+public sealed record NewNotification(NotificationRecord Notification, IReadOnlyList<RenderedNotice> Notices, bool Resend = false);
+
+/// <summary>What writing a new notification did.</summary>
+public enum NotificationWrite
+{
+    /// <summary>Written (with its rendered notices and its kind-and-phase claim).</summary>
+    Created,
+    /// <summary>A notification with this id exists already (a repeated request): nothing written.</summary>
+    Exists,
+    /// <summary>Another notification of this kind and phase exists (<c>ExistingId</c>): nothing written.</summary>
+    KindAndPhaseTaken,
+}

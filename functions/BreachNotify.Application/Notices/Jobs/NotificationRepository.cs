@@ -23,36 +23,46 @@ public sealed class NotificationRepository(ITableStore store)
     public const int MaxNoticesWithNotification = 20;
 
     /// <summary>
-    /// Writes the notification and its rendered notices; false when the notification exists already (its notices are
-    /// then left as they are). Up to <see cref="MaxNoticesWithNotification"/> notices: one transaction. More: the notices
-    /// first (replacing any left by an attempt that stopped before its notification row), then the notification row,
-    /// which is what makes them part of a notification: readers find notices only through its jobs.
+    /// Writes the notification, its rendered notices and its kind-and-phase claim (<c>k|{kind}|{phase}</c>: insert, or for
+    /// a resend replace). The notification row and the claim are always one transaction, so that of two concurrent first
+    /// notices of one kind and phase one is written and the other told which; up to <see cref="MaxNoticesWithNotification"/>
+    /// notices go in it too. More: the notices first (replacing any left by an attempt that stopped before its notification
+    /// row), then the notification row and the claim, which is what makes them part of a notification: readers find
+    /// notices only through its jobs. Nothing of the notification is written unless <see cref="NotificationWrite.Created"/>.
     /// </summary>
-    public async Task<bool> CreateAsync(NewNotification created, CancellationToken cancellationToken = default)
+    public async Task<(NotificationWrite Outcome, string? ExistingId)> CreateAsync(NewNotification created, CancellationToken cancellationToken = default)
     {
         var n = created.Notification;
         var notices = created.Notices.Select(r => ToEntity(n.IncidentId, n.NotificationId, r)).ToList();
-        var ops = new List<TableOperation> { TableOperation.Add(ToEntity(n)) };
+        var claim = new TableEntity(n.IncidentId, NoticeTables.KindPhaseRow(n.Kind.ToWire(), n.Phase.ToWire())) { ["NotificationId"] = n.NotificationId };
+        var ops = new List<TableOperation> { TableOperation.Add(ToEntity(n)), created.Resend ? TableOperation.Upsert(claim) : TableOperation.Add(claim) };
         if (notices.Count <= MaxNoticesWithNotification)
         {
             ops.AddRange(notices.Select(TableOperation.Add));
         }
         else
         {
-            if (await FindAsync(n.IncidentId, n.NotificationId, cancellationToken) is not null) return false;
+            if (await FindAsync(n.IncidentId, n.NotificationId, cancellationToken) is not null) return (NotificationWrite.Exists, n.NotificationId);
             foreach (var batch in notices.Chunk(MaxNoticesWithNotification))
                 await store.SubmitTransactionAsync(NoticeTables.Notifications, batch.Select(TableOperation.Upsert).ToList(), cancellationToken);
         }
         try
         {
             await store.SubmitTransactionAsync(NoticeTables.Notifications, ops, cancellationToken);
-            return true;
+            return (NotificationWrite.Created, null);
         }
         catch (TableTransactionFailedException ex) when (ex.InnerException is EntityAlreadyExistsException)
         {
-            return false;
+            if (await FindAsync(n.IncidentId, n.NotificationId, cancellationToken) is not null) return (NotificationWrite.Exists, n.NotificationId);
+            var existing = await store.GetAsync(NoticeTables.Notifications, claim.PartitionKey, claim.RowKey, cancellationToken);
+            if (existing?.GetString("NotificationId") is { } id) return (NotificationWrite.KindAndPhaseTaken, id);
+            throw new ConcurrencyConflictException($"Notification {n.NotificationId} could not be written and nothing explains why; retry.", ex);
         }
     }
+
+    /// <summary>The notification that gave this kind and phase (the latest resend), or null when none claimed it.</summary>
+    public async Task<string?> FindGivenAsync(string incidentId, NoticeKind kind, NoticePhase phase, CancellationToken cancellationToken = default)
+        => (await store.GetAsync(NoticeTables.Notifications, incidentId, NoticeTables.KindPhaseRow(kind.ToWire(), phase.ToWire()), cancellationToken))?.GetString("NotificationId");
 
     public async Task<NotificationRecord?> FindAsync(string incidentId, string notificationId, CancellationToken cancellationToken = default)
     {
@@ -97,6 +107,15 @@ public sealed class NotificationRepository(ITableStore store)
     {
         var e = await store.GetAsync(NoticeTables.Notifications, incidentId, NoticeTables.RenderedRow(notificationId, language.ToWire(), variant), cancellationToken);
         return e is null ? null : RenderedFromEntity(e);
+    }
+
+    /// <summary>Every rendered notice of a notification (each language and variant).</summary>
+    public async Task<IReadOnlyList<RenderedNotice>> ListRenderedAsync(string incidentId, string notificationId, CancellationToken cancellationToken = default)
+    {
+        var list = new List<RenderedNotice>();
+        await foreach (var e in store.QueryAllAsync(NoticeTables.Notifications, TableQuery.WithPrefix(incidentId, NoticeTables.RenderedRow(notificationId, "")), cancellationToken))
+            list.Add(RenderedFromEntity(e));
+        return list;
     }
 
     /// <summary>Writes the job index rows (idempotent upserts, 100 per transaction).</summary>
@@ -154,6 +173,7 @@ public sealed class NotificationRepository(ITableStore store)
             ["Kind"] = n.Kind.ToWire(), ["Phase"] = n.Phase.ToWire(), ["Status"] = Wire(n.Status), ["CreatedAt"] = n.CreatedAt, ["CreatedBy"] = n.CreatedBy,
             ["Fingerprint"] = n.Fingerprint, ["Override"] = n.Override, ["RecipientKind"] = n.RecipientKind?.ToWire() ?? "",
             ["ReasonsForDelay"] = n.ReasonsForDelay, ["OverrideRationale"] = n.OverrideRationale,
+            ["ResendOf"] = n.ResendOf, ["ResendRationale"] = n.ResendRationale,
             ["Jobs"] = n.Jobs, ["Recipients"] = n.Recipients,
             ["Languages"] = n.Languages is null ? null : JsonSerializer.Serialize(n.Languages.ToDictionary(l => l.Key.ToWire(), l => l.Value)),
             ["TemplateVersions"] = n.TemplateVersions is null ? null : JsonSerializer.Serialize(n.TemplateVersions),
@@ -182,6 +202,8 @@ public sealed class NotificationRepository(ITableStore store)
         Fingerprint = e.GetString("Fingerprint") ?? "",
         Override = e.GetBoolean("Override") ?? false,
         OverrideRationale = e.GetString("OverrideRationale"),
+        ResendOf = e.GetString("ResendOf"),
+        ResendRationale = e.GetString("ResendRationale"),
         ReasonsForDelay = e.GetString("ReasonsForDelay"),
         RecipientKind = string.IsNullOrEmpty(e.GetString("RecipientKind")) ? null : NoticeVocabulary.Stored<RecipientKind>(e.GetString("RecipientKind"), NoticeVocabulary.TryParseRecipientKind, "recipient kind"),
         Jobs = e.GetInt32("Jobs"),

@@ -14,7 +14,9 @@ using Microsoft.Extensions.Options;
 namespace BreachNotify.Application.Notices.Jobs;
 
 /// <param name="Override">Send although the recorded decision does not call for this notice; needs <paramref name="Rationale"/>.</param>
-public sealed record NotificationRequest(string? Kind, string? Phase, string? Language, string? ReasonsForDelay, bool Override, string? Rationale);
+/// <param name="Resend">Send a notice of a kind and phase that was given already, on purpose; needs <paramref name="Rationale"/>.
+/// Without it a second notification of the same kind and phase is refused (409 naming the first).</param>
+public sealed record NotificationRequest(string? Kind, string? Phase, string? Language, string? ReasonsForDelay, bool Override, string? Rationale, bool Resend = false);
 
 public sealed record NotificationCreated(string NotificationId, int Jobs, long Recipients, bool Replayed);
 
@@ -44,7 +46,9 @@ public sealed record NoticeJobMessage(string JobId, string IncidentId, string No
 /// Turns a decision into notice jobs, durably first (outbox): the notification and its rendered notices are written,
 /// then one job per up to <see cref="NoticeOptions.JobSize"/> recipients of one language (deterministic ids), then the
 /// job ids go to the queue. With an Idempotency-Key the notification id is deterministic, so a repeated request resumes
-/// or replays instead of creating anything new. Everything that can be invalid is checked before the first write.
+/// or replays instead of creating anything new. A second notification of a kind and phase needs <c>resend</c> with a
+/// rationale (a client retrying without a key must not notify people twice). A creation a crash left half-way is finished
+/// by the sweep (<see cref="ResumeAsync"/>). Everything that can be invalid is checked before the first write.
 /// </summary>
 public sealed partial class NotificationService(
     NotificationRepository notifications,
@@ -61,6 +65,7 @@ public sealed partial class NotificationService(
     ILogger<NotificationService> logger)
 {
     public const string CreatedAction = "notification-created";
+    public const string OverrideAction = "notification-override";
     private const int MaxIdempotencyKeyLength = 200;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -101,6 +106,20 @@ public sealed partial class NotificationService(
             Audience = audience,
             Late = obligations.IsLate(state, k.Value, now),
         });
+    }
+
+    /// <summary>The configured address an authority or public notice is e-mailed to, addressed to whom it really goes to.</summary>
+    private EmailAddressRecord DirectRecipient(NoticeKind kind, NoticeLanguage language)
+    {
+        var org = organisation.Value;
+        var (address, setting) = kind == NoticeKind.Authority
+            ? (org.AuthorityNoticeEmail, "Organisation:AuthorityNoticeEmail")
+            : (string.IsNullOrWhiteSpace(org.PublicNoticeEmail) ? org.Dpo.Email : org.PublicNoticeEmail, "Organisation:PublicNoticeEmail");
+        if (string.IsNullOrWhiteSpace(address)) throw new DomainValidationException(setting, "Configure the address this notice is e-mailed to.");
+        // Addressed to whom it really goes to: the authority by name only when the address is its own channel (else
+        // it is our mailbox, for entry in the authority's portal); the publication mailbox is ours.
+        var name = kind != NoticeKind.Authority ? org.Name : composer.AuthorityTakesTheEmail ? composer.AuthorityName(language) : null;
+        return new EmailAddressRecord(address.Trim(), name);
     }
 
     /// <summary>The language of a notice to a configured address: as asked, else the lead authority's first one we have, else English.</summary>
@@ -171,26 +190,27 @@ public sealed partial class NotificationService(
         {
             var language = DirectLanguage(requestedLanguage);
             renderings = [new NoticeRendering(language, NoticeAudience.Everyone)];
-            var (address, setting) = kind == NoticeKind.Authority
-                ? (org.AuthorityNoticeEmail, "Organisation:AuthorityNoticeEmail")
-                : (string.IsNullOrWhiteSpace(org.PublicNoticeEmail) ? org.Dpo.Email : org.PublicNoticeEmail, "Organisation:PublicNoticeEmail");
-            if (string.IsNullOrWhiteSpace(address)) throw new DomainValidationException(setting, "Configure the address this notice is e-mailed to.");
-            // Addressed to whom it really goes to: the authority by name only when the address is its own channel (else
-            // it is our mailbox, for entry in the authority's portal); the publication mailbox is ours.
-            var name = kind != NoticeKind.Authority ? org.Name : composer.AuthorityTakesTheEmail ? composer.AuthorityName(language) : null;
-            direct = new EmailAddressRecord(address.Trim(), name);
+            direct = DirectRecipient(kind, language);
         }
         var texts = await content.GetAsync(incidentId, cancellationToken);
         var rendered = RenderAll(state, texts, kind, phase, reasons, obligations.IsLate(state, kind, now), renderings);
 
-        var fingerprint = Ids.Sha256Hex(string.Join("\u001f", kind.ToWire(), phase.ToWire(), request.Language ?? "", reasons ?? "", request.Override ? "override" : "", Clean(request.Rationale) ?? ""));
+        var fingerprint = Ids.Sha256Hex(string.Join("\u001f", kind.ToWire(), phase.ToWire(), request.Language ?? "", reasons ?? "", request.Override ? "override" : "", Clean(request.Rationale) ?? "", request.Resend ? "resend" : ""));
         var notificationId = idempotencyKey is null ? Ids.New("ntf", now) : Ids.Deterministic("ntf", incidentId, actor.Name, idempotencyKey);
+
+        // The same notice twice: refused unless it is meant (a repeat of this very request is a replay, not a second one).
+        // The claim names the latest of the kind and phase; notifications written before claims existed are found by listing.
+        var earlierOfKind = await notifications.FindGivenAsync(incidentId, kind, phase, cancellationToken)
+            ?? (await notifications.ListAsync(incidentId, cancellationToken)).LastOrDefault(n => n.Kind == kind && n.Phase == phase)?.NotificationId;
+        if (earlierOfKind == notificationId) earlierOfKind = null;
+        if (earlierOfKind is not null && !request.Resend) throw AlreadyGiven(kind, phase, earlierOfKind);
 
         var notification = new NotificationRecord
         {
             IncidentId = incidentId, NotificationId = notificationId, Kind = kind, Phase = phase, Status = NotificationStatus.Creating,
             CreatedAt = now, CreatedBy = actor.Name, Fingerprint = fingerprint, Override = request.Override, RecipientKind = recipientKind,
             ReasonsForDelay = reasons, OverrideRationale = request.Override ? Clean(request.Rationale) : null,
+            ResendOf = request.Resend ? earlierOfKind : null, ResendRationale = request.Resend ? Clean(request.Rationale) : null,
         };
         if (erasedProblem is not null)
         {
@@ -198,12 +218,21 @@ public sealed partial class NotificationService(
             var earlier = idempotencyKey is null ? null : await notifications.FindAsync(incidentId, notificationId, cancellationToken);
             if (earlier is null || earlier.Fingerprint != fingerprint || earlier.Status == NotificationStatus.Creating) throw new InvalidStateException(erasedProblem);
         }
-        if (!await notifications.CreateAsync(new NewNotification(notification, rendered), cancellationToken))
+        // Marked before the notification is written, so that a crash at any later point leaves it for the sweep.
+        await jobs.MarkCreatingAsync(incidentId, notificationId, now, cancellationToken);
+        var (written, existingId) = await notifications.CreateAsync(new NewNotification(notification, rendered, request.Resend), cancellationToken);
+        if (written == NotificationWrite.KindAndPhaseTaken)
+        {
+            await jobs.UnmarkCreatingAsync(notificationId, CancellationToken.None);
+            throw AlreadyGiven(kind, phase, existingId!);
+        }
+        if (written == NotificationWrite.Exists)
         {
             notification = (await notifications.FindAsync(incidentId, notificationId, cancellationToken))!;
             if (notification.Fingerprint != fingerprint) throw new ConflictException("This Idempotency-Key was already used for a different notification request.");
             if (notification.Status != NotificationStatus.Creating)
             {
+                await jobs.UnmarkCreatingAsync(notificationId, CancellationToken.None);
                 LogReplay(incidentId, notificationId);
                 return new NotificationCreated(notificationId, notification.Jobs ?? 0, notification.Recipients ?? 0, Replayed: true);
             }
@@ -215,10 +244,41 @@ public sealed partial class NotificationService(
                 if (await notifications.FindRenderedAsync(incidentId, notificationId, n.Language, n.Variant, cancellationToken) is { } r) rendered.Add(r);
             }
         }
+        return await FinishCreatingAsync(notification, rendered, direct, controllers, actor, cancellationToken);
+    }
 
+    /// <summary>
+    /// Finishes a notification a crash left in <c>creating</c> (the sweep calls this): its jobs are written from what it
+    /// stored (cut-off time, rendered notices, request), queued, and recorded on the timeline once, as the request would have.
+    /// Null when there is nothing to finish (gone, or finished meanwhile).
+    /// </summary>
+    public async Task<NotificationCreated?> ResumeAsync(string incidentId, string notificationId, CancellationToken cancellationToken = default)
+    {
+        var notification = await notifications.FindAsync(incidentId, notificationId, cancellationToken);
+        if (notification is null || notification.Status != NotificationStatus.Creating) return null;
+        var rendered = await notifications.ListRenderedAsync(incidentId, notificationId, cancellationToken);
+        if (rendered.Count == 0) throw new Storage.StorageException($"Notification {notificationId} has no rendered notices.");
+        // Stored with the job once written; when the crash came before that, the address configured now.
+        var direct = notification.RecipientKind is null ? DirectRecipient(notification.Kind, rendered[0].Language) : null;
+        var controllers = notification.RecipientKind == RecipientKind.Controller
+            ? await NoticeAudiences.ScanControllersAsync(recipients, incidentId, (await incidents.GetAsync(incidentId, cancellationToken)).Incident.State.ControllerCustomer, cancellationToken)
+            : null;
+        LogResumed(incidentId, notificationId);
+        // Only the DPO creates notifications: the entry names who asked for it.
+        return await FinishCreatingAsync(notification, rendered, direct, controllers, new Actor(notification.CreatedBy, "dpo"), cancellationToken);
+    }
+
+    private static ConflictException AlreadyGiven(NoticeKind kind, NoticePhase phase, string existingId)
+        => new($"A {kind.ToWire()} notice ({phase.ToWire()}) was given already: notification {existingId}. To send it again on purpose, send \"resend\": true with a rationale.",
+            new Dictionary<string, string> { ["existingNotificationId"] = existingId });
+
+    /// <summary>Writes the jobs (idempotently), queues them, records the notification once and marks it queued.</summary>
+    private async Task<NotificationCreated> FinishCreatingAsync(NotificationRecord notification, IReadOnlyList<RenderedNotice> rendered, EmailAddressRecord? direct, ControllerPlan? controllers, Actor actor, CancellationToken cancellationToken)
+    {
+        var (incidentId, notificationId) = (notification.IncidentId, notification.NotificationId);
         var cutoff = notification.CreatedAt;
         using var writer = new JobWriter(jobs, notifications, options.Value, time, notification, cancellationToken);
-        if (recipientKind is null)
+        if (notification.RecipientKind is not { } recipientKind)
         {
             await writer.AddDirectAsync(rendered[0], direct!);
         }
@@ -243,14 +303,15 @@ public sealed partial class NotificationService(
 
         var languageSplit = writer.Created.GroupBy(j => j.Language).ToDictionary(g => g.Key, g => g.Sum(j => (long)j.Recipients));
         var total = languageSplit.Values.Sum();
-        await RecordCreatedAsync(notification, writer.Created.Count, total, languageSplit, rendered, request, actor, cancellationToken);
+        await RecordCreatedAsync(notification, writer.Created.Count, total, languageSplit, rendered, actor, cancellationToken);
 
         var versionsSent = rendered.Select(r => r.TemplateVersion).Distinct(StringComparer.Ordinal).ToList();
         await notifications.UpdateAsync(incidentId, notificationId, n => n.Status != NotificationStatus.Creating ? null : n with
         {
             Status = NotificationStatus.Queued, Jobs = writer.Created.Count, Recipients = total, Languages = languageSplit, TemplateVersions = versionsSent,
         }, cancellationToken);
-        LogCreated(incidentId, notificationId, kind.ToWire(), writer.Created.Count, total);
+        await jobs.UnmarkCreatingAsync(notificationId, cancellationToken);
+        LogCreated(incidentId, notificationId, notification.Kind.ToWire(), writer.Created.Count, total);
         // A job that finished before the counts were written could not complete the notification; check once more.
         await TryCompleteAsync(incidentId, notificationId, cancellationToken);
         return new NotificationCreated(notificationId, writer.Created.Count, total, Replayed: false);
@@ -264,6 +325,7 @@ public sealed partial class NotificationService(
         var language = request.Language is null ? null : NoticeVocabulary.ParseLanguage(request.Language, "language", errors);
         if (request.ReasonsForDelay is { Length: > NoticeTexts.MaxLength }) errors.Add("reasonsForDelay", $"At most {NoticeTexts.MaxLength} characters.");
         if (request.Rationale is { Length: > NotificationDecision.MaxRationaleLength }) errors.Add("rationale", $"At most {NotificationDecision.MaxRationaleLength} characters.");
+        if (request.Resend && string.IsNullOrWhiteSpace(request.Rationale)) errors.Add("rationale", "A resend needs a rationale (Art 33(5): document why the notice goes out again).");
         if (idempotencyKey is { Length: > MaxIdempotencyKeyLength }) errors.Add("Idempotency-Key", $"At most {MaxIdempotencyKeyLength} characters.");
         errors.ThrowIfAny();
         return (kind!.Value, phase!.Value, language, Clean(request.ReasonsForDelay));
@@ -289,23 +351,28 @@ public sealed partial class NotificationService(
         if (string.IsNullOrWhiteSpace(request.Rationale)) throw new DomainValidationException("rationale", "An override needs a rationale (Art 33(5): document the reasoning).");
     }
 
-    private async Task RecordCreatedAsync(NotificationRecord notification, int jobCount, long recipientCount, Dictionary<NoticeLanguage, long> split, IReadOnlyList<RenderedNotice> rendered, NotificationRequest request, Actor actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// The <c>notification-created</c> (or <c>-override</c>) entry: once per notification, also when two requests with the
+    /// same key, or a request and the sweep, finish it at the same time (the check and the write are one conditional save).
+    /// </summary>
+    private async Task RecordCreatedAsync(NotificationRecord notification, int jobCount, long recipientCount, Dictionary<NoticeLanguage, long> split, IReadOnlyList<RenderedNotice> rendered, Actor actor, CancellationToken cancellationToken)
     {
         var (incidentId, notificationId, kind) = (notification.IncidentId, notification.NotificationId, notification.Kind.ToWire());
-        // A resumed request must not record the notification twice.
-        var timeline = await incidents.GetTimelineAsync(incidentId, cancellationToken);
-        if (timeline.Any(e => e.Action == CreatedAction && e.Details is not null && e.Details.Contains(notificationId, StringComparison.Ordinal))) return;
+        var resend = notification.ResendRationale is not null;
         var details = StoredJson.Serialize(new
         {
             notificationId, kind, phase = notification.Phase.ToWire(), jobs = jobCount, recipients = recipientCount,
             languages = split.ToDictionary(l => l.Key.ToWire(), l => l.Value),
             notices = rendered.Select(r => new { Language = r.Language.ToWire(), r.TemplateVersion, r.BodySha256, Variant = r.Variant.Length == 0 ? null : r.Variant, r.Controller }),
-            @override = request.Override, rationale = request.Override ? Clean(request.Rationale) : null,
+            @override = notification.Override, rationale = notification.OverrideRationale,
+            resend, resendOf = notification.ResendOf, resendRationale = notification.ResendRationale,
         });
-        await incidents.ChangeAsync(incidentId, null, (incident, now) =>
-            incident.Record(request.Override ? "notification-override" : CreatedAction,
+        var reason = string.Join(" ", new[] { notification.OverrideRationale, notification.ResendRationale is { } r ? "Resent: " + r : null }.Where(t => t is not null));
+        await incidents.RecordOnceAsync(incidentId,
+            e => e.Action is CreatedAction or OverrideAction && e.Details is not null && e.Details.Contains(notificationId, StringComparison.Ordinal),
+            (incident, now) => incident.Record(notification.Override ? OverrideAction : CreatedAction,
                 [new FieldChange("notification." + kind, null, notificationId)],
-                request.Override ? Clean(request.Rationale) : null, details, actor, now), cancellationToken);
+                reason.Length == 0 ? null : reason, details, actor, now), cancellationToken);
     }
 
     /// <summary>
@@ -355,6 +422,9 @@ public sealed partial class NotificationService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {NotificationId} for incident {IncidentId}: {Kind}, {Jobs} jobs, {Recipients} recipients queued")]
     private partial void LogCreated(string incidentId, string notificationId, string kind, int jobs, long recipients);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} for incident {IncidentId} was left half-created; finishing it")]
+    private partial void LogResumed(string incidentId, string notificationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Idempotent replay of notification {NotificationId} for incident {IncidentId}")]
     private partial void LogReplay(string incidentId, string notificationId);

@@ -10,14 +10,17 @@ using Microsoft.Extensions.Options;
 
 namespace BreachNotify.Application.Notices.Sending;
 
-public sealed record SweepResult(int Pending, int Requeued, int Exhausted, int Cleaned);
+/// <param name="Resumed">Notifications a crash left half-created that this sweep finished.</param>
+public sealed record SweepResult(int Pending, int Requeued, int Exhausted, int Cleaned, int Resumed = 0);
 
 /// <summary>
 /// The NoticeSweep timer: reads the <c>pending</c> partition (never a scan) and enqueues again every job still queued
 /// (or leased with an expired lease) <see cref="NoticeOptions.RequeueAfter"/> after its last enqueue: an enqueue that
 /// was lost, or a message Service Bus dead-lettered after its deliveries ran out. Each re-enqueue uses a new message id
 /// (<c>{jobId}.r{n}</c>) so duplicate detection does not drop it. After <see cref="NoticeOptions.MaxEnqueues"/> the job
-/// is reported as exhausted, marked failed and recorded on the incident.
+/// is reported as exhausted, marked failed and recorded on the incident. It also finishes notifications a crash left in
+/// <c>creating</c> (partition <c>creating</c>) once they are <see cref="NoticeOptions.RequeueAfter"/> old: their jobs are
+/// written and queued and the notification recorded, as the request would have (a retry with the same key does the same).
 /// </summary>
 public sealed partial class NoticeSweeper(
     NoticeJobRepository jobs,
@@ -75,8 +78,37 @@ public sealed partial class NoticeSweeper(
             LogRequeued(jobId, enqueues + 1);
             requeued++;
         }
-        return new SweepResult(pending, requeued, exhausted, cleaned);
+        // After the jobs: a resumed notification enqueues its own jobs (those a crashed request wrote early are not stale then).
+        var resumed = await ResumeCreatingAsync(o, cancellationToken);
+        return new SweepResult(pending, requeued, exhausted, cleaned, resumed);
     }
+
+    private async Task<int> ResumeCreatingAsync(NoticeOptions o, CancellationToken cancellationToken)
+    {
+        var resumed = 0;
+        foreach (var c in await jobs.ListCreatingAsync(cancellationToken))
+        {
+            // Younger ones may still be written by their request.
+            if (time.GetUtcNow() - c.At < o.RequeueAfter) continue;
+            try
+            {
+                if (await notifications.ResumeAsync(c.IncidentId, c.NotificationId, cancellationToken) is null)
+                {
+                    await jobs.UnmarkCreatingAsync(c.NotificationId, cancellationToken); // never written, or finished meanwhile
+                    continue;
+                }
+                resumed++;
+            }
+            catch (Exception ex) when (ex is Domain.Common.InvalidStateException or NotFoundException or Domain.Common.DomainValidationException)
+            {
+                LogResumeFailed(c.NotificationId, ex.GetType().Name);
+            }
+        }
+        return resumed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notification {NotificationId} was left half-created and could not be finished ({ExceptionType}); the next sweep tries again")]
+    private partial void LogResumeFailed(string notificationId, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notice job {JobId} was still waiting; enqueued again (enqueue {Enqueues})")]
     private partial void LogRequeued(string jobId, int enqueues);

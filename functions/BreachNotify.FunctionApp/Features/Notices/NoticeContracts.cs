@@ -44,7 +44,8 @@ public sealed record AuthorityContentRequest(string? Summary, string? Consequenc
 public sealed record NoticePreviewResponse(string Kind, string Language, string Phase, string TemplateVersion, string Subject, string Text, string Html, string BodySha256, IReadOnlyDictionary<string, string> Substitutions,
     string? Controller = null);
 
-public sealed record NotificationRequestBody(string? Kind, string? Phase = null, string? Language = null, string? ReasonsForDelay = null, bool? Override = null, string? Rationale = null);
+/// <param name="Resend">A second notification of a kind and phase given already, on purpose (needs a rationale); without it that is a 409.</param>
+public sealed record NotificationRequestBody(string? Kind, string? Phase = null, string? Language = null, string? ReasonsForDelay = null, bool? Override = null, string? Rationale = null, bool? Resend = null);
 
 public sealed record NotificationAccepted(string NotificationId, int Jobs, long Recipients);
 

@@ -199,7 +199,7 @@ public sealed class NoticeFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents/{id}/notifications")] HttpRequest req, string id, CancellationToken cancellationToken)
     {
         var body = await req.ReadJsonAsync<NotificationRequestBody>(cancellationToken);
-        var created = await notifications.CreateAsync(id, new NotificationRequest(body.Kind, body.Phase, body.Language, body.ReasonsForDelay, body.Override ?? false, body.Rationale),
+        var created = await notifications.CreateAsync(id, new NotificationRequest(body.Kind, body.Phase, body.Language, body.ReasonsForDelay, body.Override ?? false, body.Rationale, body.Resend ?? false),
             req.HttpContext.User.ToActor(), req.Header("Idempotency-Key"), cancellationToken);
         return TypedResults.Accepted($"/api/incidents/{id}/notifications", new NotificationAccepted(created.NotificationId, created.Jobs, created.Recipients));
     }

@@ -29,12 +29,12 @@ public sealed partial class NoticeSendingFunctions(NoticeQueueDrain drain, Notic
     public async Task Sweep([TimerTrigger("%NoticeSweep:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var r = await sweeper.SweepAsync(cancellationToken);
-        LogSwept(r.Pending, r.Requeued, r.Exhausted, r.Cleaned);
+        LogSwept(r.Pending, r.Requeued, r.Exhausted, r.Cleaned, r.Resumed);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SendQueuedNotices: {Received} received, {Completed} completed, {Abandoned} abandoned, {DeadLettered} dead-lettered, {LockRenewals} lock renewals, {LocksLost} locks lost; stopped: {Stop} after {ElapsedMs} ms")]
     private partial void LogDrained(int received, int completed, int abandoned, int deadLettered, int lockRenewals, int locksLost, DrainStop stop, long elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notice sweep: {Pending} pending, {Requeued} enqueued again, {Exhausted} exhausted (marked failed), {Cleaned} cleaned up")]
-    private partial void LogSwept(int pending, int requeued, int exhausted, int cleaned);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notice sweep: {Pending} pending, {Requeued} enqueued again, {Exhausted} exhausted (marked failed), {Cleaned} cleaned up, {Resumed} half-created notifications finished")]
+    private partial void LogSwept(int pending, int requeued, int exhausted, int cleaned, int resumed);
 }

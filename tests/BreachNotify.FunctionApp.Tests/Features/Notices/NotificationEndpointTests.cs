@@ -83,6 +83,40 @@ public sealed class NotificationEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task The_same_kind_and_phase_again_is_a_409_naming_the_first_unless_resent_with_a_rationale()
+    {
+        var dpo = _factory.Dpo();
+        var id = await ConfirmedIncidentAsync(dpo);
+        await UploadAsync(dpo, id, Header + People("en", 2, "en"));
+        var first = (await Notify(dpo, id, """{"kind":"data-subjects"}""")).GetProperty("notificationId").GetString()!;
+
+        // A client retrying after a timeout, without a key: nobody is notified twice.
+        var again = await Notify(dpo, id, """{"kind":"data-subjects","phase":"initial"}""", HttpStatusCode.Conflict);
+        Assert.Equal(first, again.GetProperty("existingNotificationId").GetString());
+        Assert.Contains(first, again.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\"resend\": true", again.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // With another key it is a second notification too.
+        await Notify(dpo, id, """{"kind":"data-subjects"}""", HttpStatusCode.Conflict, key: "fresh-key");
+        var list = await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}/notifications"), HttpStatusCode.OK);
+        Assert.Single(list.GetProperty("items").EnumerateArray());
+        Assert.Equal((1, 0), await _factory.Queue.CountAsync());
+
+        await Notify(dpo, id, """{"kind":"data-subjects","resend":true}""", HttpStatusCode.BadRequest);
+        var resent = await Notify(dpo, id, """{"kind":"data-subjects","resend":true,"rationale":"The first mailing bounced at the customer's gateway."}""");
+
+        var second = resent.GetProperty("notificationId").GetString();
+        Assert.NotEqual(first, second);
+        Assert.Equal((2, 0), await _factory.Queue.CountAsync());
+        var created = (await HttpAssert.Body(await dpo.GetAsync($"/api/incidents/{id}"), HttpStatusCode.OK)).GetProperty("timeline").EnumerateArray()
+            .Where(e => e.GetProperty("action").GetString() == "notification-created").ToList();
+        Assert.Equal(2, created.Count);
+        Assert.Equal("Resent: The first mailing bounced at the customer's gateway.", created[1].GetProperty("note").GetString());
+        var details = created[1].GetProperty("details");
+        Assert.True(details.GetProperty("resend").GetBoolean());
+        Assert.Equal(first, details.GetProperty("resendOf").GetString());
+    }
+
+    [Fact]
     public async Task A_notice_needs_a_decision_that_calls_for_it_or_an_override_with_rationale()
     {
         var dpo = _factory.Dpo();
@@ -162,6 +196,8 @@ public sealed class NotificationEndpointTests : IDisposable
         await UploadAsync(dpo, id, Header + People("en", 2, "late"));
         var replay = await Notify(dpo, id, """{"kind":"data-subjects"}""", key: "k");
         Assert.Equal(2, replay.GetProperty("recipients").GetInt64());
+        var later = await Notify(dpo, id, """{"kind":"data-subjects","resend":true,"rationale":"Two more customers were found affected."}""");
+        Assert.Equal(4, later.GetProperty("recipients").GetInt64());
     }
 
     [Fact]
