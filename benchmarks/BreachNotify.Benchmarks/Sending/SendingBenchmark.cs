@@ -10,6 +10,7 @@ using BreachNotify.Application.Notices.Jobs;
 using BreachNotify.Application.Notices.Sending;
 using BreachNotify.Application.Queue;
 using BreachNotify.Benchmarks.Notices;
+using BreachNotify.FunctionApp.Tests.Fakes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +27,10 @@ namespace BreachNotify.Benchmarks.Sending;
 /// may add latency. The import and job creation are set-up, run in a child process on the same SQLite file (not timed;
 /// its peak is printed too, but it is the import's, measured by the <c>notices</c> benchmark); the figures are recipients
 /// per second from the first receive to the last job marked sent, and the peak working set of the process that sends.
-/// Usage: <c>sending [--n 1000000] [--concurrency 8] [--latency-ms 0] [--same-process]</c>. Target (issue 12): ≥ 50,000 recipients/s, peak ≤ 300 MiB.
+/// <c>--per-request</c> sets <c>SendGrid:MaxRecipientsPerRequest</c> (default 1000: one request per job of 1000); smaller
+/// requests add a progress record on the job after each one, which this measures.
+/// Usage: <c>sending [--n 1000000] [--concurrency 8] [--latency-ms 0] [--per-request 1000] [--same-process]</c>. Target (issue 12): ≥ 50,000 recipients/s, peak ≤ 300 MiB.
+/// The SendGrid fake is the tests' (tests/BreachNotify.FunctionApp.Tests/Fakes/SendGridFake.cs, linked).
 /// </summary>
 public static class SendingBenchmark
 {
@@ -37,6 +41,7 @@ public static class SendingBenchmark
         var n = NoticeBench.IntArg(args, "--n", 1_000_000);
         var concurrency = NoticeBench.IntArg(args, "--concurrency", 8);
         var latency = TimeSpan.FromMilliseconds(NoticeBench.IntArg(args, "--latency-ms", 0));
+        var perRequest = NoticeBench.IntArg(args, "--per-request", 1000);
         var setupInto = Array.IndexOf(args, SetupArg) is var at and >= 0 ? args[at + 1] : null;
         if (setupInto is not null)
         {
@@ -66,7 +71,7 @@ public static class SendingBenchmark
         var created = new { Jobs = jobs };
 
         // The official client on one pooled HttpClient, as the app composes it (the fake listens on plain http).
-        var sendGridOptions = new SendGridOptions { ApiKey = SendGridFake.ApiKey };
+        var sendGridOptions = new SendGridOptions { ApiKey = SendGridFake.ApiKey, MaxRecipientsPerRequest = perRequest };
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = sendGridOptions.RequestTimeout };
         var client = new global::SendGrid.SendGridClient(http, new global::SendGrid.SendGridClientOptions { ApiKey = SendGridFake.ApiKey, Host = fake.BaseUri.AbsoluteUri });
         var from = Options.Create(new BreachNotify.Application.Email.EmailOptions { From = { Address = "privacy@acme.example", Name = "Acme" } });
@@ -86,7 +91,7 @@ public static class SendingBenchmark
         var views = await new NotificationQueries(bench.NotificationRows, bench.Jobs, bench.Repository, bench.Options).ListAsync(id);
         var sent = views.Single().RecipientsByStatus.Sent;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"recipients {n}, jobs {created.Jobs}, messages completed {handled} (drain stopped: {result.Stop}), concurrency {concurrency}, fake latency {latency.TotalMilliseconds} ms"));
+            $"recipients {n}, jobs {created.Jobs}, messages completed {handled} (drain stopped: {result.Stop}), concurrency {concurrency}, fake latency {latency.TotalMilliseconds} ms, {perRequest} recipients per request"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sent {sent} recipients in {sending.Elapsed.TotalSeconds:0.00} s = {sent / sending.Elapsed.TotalSeconds:0} recipients/s; fake saw {fake.Requests} requests, {fake.Recipients} recipients, {fake.Rejected} rejected; peak working set of the sending process {NoticeBench.PeakWorkingSetMiB()} MiB"));
         // CPU time of this process while sending (the fake included): a figure that a busy shared machine disturbs less than wall time.
@@ -115,57 +120,5 @@ public static class SendingBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"set-up (import + {created.Jobs} jobs, not timed): {setup.Elapsed.TotalSeconds:0.0} s; peak working set so far {NoticeBench.PeakWorkingSetMiB()} MiB"));
         return (id, created.Jobs);
-    }
-}
-
-/// <summary>A loopback SendGrid v3 mail-send endpoint that validates requests as SendGrid documents them.</summary>
-internal sealed class SendGridFake : IAsyncDisposable
-{
-    public const string ApiKey = "SG.bench-key";
-    private readonly WebApplication _app;
-    private readonly TimeSpan _latency;
-    private long _requests, _recipients, _rejected;
-
-    private SendGridFake(WebApplication app, TimeSpan latency) { _app = app; _latency = latency; }
-
-    public Uri BaseUri { get; private set; } = null!;
-    public long Requests => Interlocked.Read(ref _requests);
-    public long Recipients => Interlocked.Read(ref _recipients);
-    public long Rejected => Interlocked.Read(ref _rejected);
-
-    public static async Task<SendGridFake> StartAsync(TimeSpan latency)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var fake = new SendGridFake(app, latency);
-        app.MapPost("/v3/mail/send", fake.HandleAsync);
-        await app.StartAsync();
-        fake.BaseUri = new Uri(app.Urls.First());
-        return fake;
-    }
-
-    private async Task HandleAsync(HttpContext context)
-    {
-        Interlocked.Increment(ref _requests);
-        if (context.Request.Headers.Authorization.ToString() != "Bearer " + ApiKey) { Interlocked.Increment(ref _rejected); context.Response.StatusCode = 401; return; }
-        using var doc = await JsonDocument.ParseAsync(context.Request.Body);
-        var personalizations = doc.RootElement.GetProperty("personalizations");
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var p in personalizations.EnumerateArray())
-            foreach (var to in p.GetProperty("to").EnumerateArray())
-                if (!seen.Add(to.GetProperty("email").GetString()!)) { Interlocked.Increment(ref _rejected); context.Response.StatusCode = 400; return; }
-        if (seen.Count is 0 or > 1000 || !doc.RootElement.TryGetProperty("custom_args", out _)) { Interlocked.Increment(ref _rejected); context.Response.StatusCode = 400; return; }
-        if (_latency > TimeSpan.Zero) await Task.Delay(_latency);
-        Interlocked.Add(ref _recipients, seen.Count);
-        context.Response.StatusCode = 202;
-        context.Response.Headers["X-Message-Id"] = Guid.NewGuid().ToString("N");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }
