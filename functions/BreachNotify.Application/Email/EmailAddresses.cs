@@ -62,7 +62,7 @@ public static class EmailAddresses
         if (local.StartsWith('.') || local.EndsWith('.') || local.Contains("..", StringComparison.Ordinal)) return "The part before '@' has a misplaced dot.";
 
         var asciiDomain = domain;
-        if (!domain.All(char.IsAscii) || domain.Split('.').Any(l => l.StartsWith("xn--", StringComparison.OrdinalIgnoreCase)))
+        if (!System.Text.Ascii.IsValid(domain) || domain.StartsWith("xn--", StringComparison.OrdinalIgnoreCase) || domain.Contains(".xn--", StringComparison.OrdinalIgnoreCase))
         {
             // An internationalised domain (or a punycode label, which must decode): the IDNA mapping decides, including
             // each encoded label's length.

@@ -122,7 +122,7 @@ public sealed class SendGridFake : IAsyncDisposable
             foreach (var to in personalizations[i].GetProperty("to").EnumerateArray())
             {
                 var email = to.GetProperty("email").GetString() ?? "";
-                if (!email.Contains('@', StringComparison.Ordinal) || !email.All(char.IsAscii))
+                if (!email.Contains('@', StringComparison.Ordinal) || !System.Text.Ascii.IsValid(email))
                 {
                     await RejectAsync(context, $$"""{"errors":[{"message":"Does not contain a valid address.","field":"personalizations.{{i.ToString(CultureInfo.InvariantCulture)}}.to.0.email"}]}""");
                     return;
