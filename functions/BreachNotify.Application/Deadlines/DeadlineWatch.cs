@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace BreachNotify.Application.Deadlines;
 
 /// <summary>What one sweep did (counts only).</summary>
-public sealed record DeadlineSweepResult(int Incidents, int Reminders, int Escalations, int Unconfirmed, int AlreadyClaimed, int Skipped, int Failed)
+/// <param name="IndexRepaired">Index rows a crash left missing, stale or orphaned that the sweep put right.</param>
+public sealed record DeadlineSweepResult(int Incidents, int Reminders, int Escalations, int Unconfirmed, int AlreadyClaimed, int Skipped, int Failed, int IndexRepaired = 0)
 {
     public int Sent => Reminders + Escalations + Unconfirmed;
 }
@@ -18,7 +19,8 @@ public sealed record DeadlineSweepResult(int Incidents, int Reminders, int Escal
 /// <summary>
 /// The deadline watch (timer function DeadlineWatch): reads the open-incident index (never all incidents), computes
 /// each incident's deadlines and sends the reminders that are due, each claimed in <see cref="ReminderLedger"/>
-/// before it is sent and recorded on the incident's timeline after.
+/// before it is sent and recorded on the incident's timeline after. It also repairs that index where a crash left it
+/// behind (<see cref="IncidentRepository.RepairIndexAsync"/>): orphan and ended rows out, missing and stale rows up to date.
 /// </summary>
 public sealed partial class DeadlineWatch(
     IncidentRepository repository,
@@ -55,6 +57,7 @@ public sealed partial class DeadlineWatch(
             try
             {
                 var stored = await repository.FindAsync(summary.Id, ct);
+                if (await repository.RepairIndexAsync(summary, stored, now, ct) != IndexRepair.None) Interlocked.Increment(ref counts.IndexRepaired);
                 if (stored is null || !stored.Incident.Status.IsOpen()) return;
                 var state = stored.Incident.State;
                 var computed = deadlines.Compute(state, now);
@@ -84,7 +87,7 @@ public sealed partial class DeadlineWatch(
         var regimes = deadlineOptions.Value.EffectiveEnabledRegimes.Union(statuses.Keys.Select(k => k.Regime), StringComparer.Ordinal).ToList();
         telemetry.Deadlines(regimes.SelectMany(r => Enum.GetValues<DeadlineStatus>().Select(s =>
             (r, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(s.ToString()), statuses.GetValueOrDefault((r, s))))));
-        var result = new DeadlineSweepResult(counts.Incidents, counts.Reminders, counts.Escalations, counts.Unconfirmed, counts.AlreadyClaimed, counts.Skipped, counts.Failed);
+        var result = new DeadlineSweepResult(counts.Incidents, counts.Reminders, counts.Escalations, counts.Unconfirmed, counts.AlreadyClaimed, counts.Skipped, counts.Failed, counts.IndexRepaired);
         LogSwept(result.Incidents, result.Sent, result.AlreadyClaimed, result.Skipped, result.Failed);
         return result;
     }
@@ -156,7 +159,7 @@ public sealed partial class DeadlineWatch(
 
     private sealed class Counts
     {
-        public int Incidents, Reminders, Escalations, Unconfirmed, AlreadyClaimed, Skipped, Failed;
+        public int Incidents, Reminders, Escalations, Unconfirmed, AlreadyClaimed, Skipped, Failed, IndexRepaired;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deadline watch started late (timer past due); catching up with the most urgent reminder per obligation")]

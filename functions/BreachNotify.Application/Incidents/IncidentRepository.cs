@@ -11,7 +11,10 @@ namespace BreachNotify.Application.Incidents;
 /// transaction guarded by the state's ETag; the state carries the timeline's head hash, so each entry chains from
 /// the entry actually before it (<see cref="TimelineChain"/>). Lists read the index table (newest first, and an
 /// "open" partition for the deadline watch), written right after each save by conditional writes that carry the
-/// incident's version (its timeline count), so that concurrent changes converge on the newest.
+/// incident's version (its timeline count), so that concurrent changes converge on the newest. A new incident's "open"
+/// row is written before its state (as a placeholder of version 0), so a crash between the two can leave an orphan row
+/// but never an open incident the deadline watch cannot see; the watch repairs what a crash left
+/// (<see cref="RepairIndexAsync"/>).
 /// </summary>
 public sealed class IncidentRepository(ITableStore store)
 {
@@ -101,6 +104,12 @@ public sealed class IncidentRepository(ITableStore store)
             }));
         }
 
+        if (expectedETag is null && incident.Status.IsOpen())
+        {
+            // Before the state, as version 0: any row a saved state writes supersedes it, and it never overrides one.
+            await WriteIfNewerAsync(Summary(incident.State, OpenPartition, incident.Id, PlaceholderVersion), PlaceholderVersion, insertFirst: true, cancellationToken);
+        }
+
         IReadOnlyList<string?> etags;
         try
         {
@@ -143,6 +152,45 @@ public sealed class IncidentRepository(ITableStore store)
     }
 
     private enum IndexWrite { Skipped, Replaced, Inserted }
+
+    /// <summary>The version of a new incident's open row written before its state: below every saved version.</summary>
+    private const long PlaceholderVersion = 0;
+
+    /// <summary>An open row whose incident has no state this long after its creation time was left by a crash.</summary>
+    public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Repairs what a crash can leave in the index, for one row of the open partition and its incident as read
+    /// (<paramref name="stored"/>, null when it has no state): an orphan row (no state <see cref="OrphanGrace"/> after
+    /// its creation time) and the row of an incident no longer open are removed; an open incident's rows in both
+    /// partitions are brought up to its version when missing or older. Conditional writes throughout, so it converges
+    /// with concurrent changes.
+    /// </summary>
+    public async Task<IndexRepair> RepairIndexAsync(IncidentSummary row, StoredIncident? stored, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (stored is null || !stored.Incident.Status.IsOpen())
+        {
+            if (stored is null && now - row.CreatedAt < OrphanGrace) return IndexRepair.None; // its create may still be under way
+            var current = await store.GetAsync(IndexTable, OpenPartition, row.Id, cancellationToken);
+            if (current is null) return IndexRepair.None;
+            // Read the state after the row: a create that wrote both since is left alone (the delete below is conditional).
+            var state = await store.GetAsync(Table, row.Id, StateRow, cancellationToken);
+            if (state is not null && IncidentStatusExtensions.TryParse(state.GetString("Status"), out var status) && status.IsOpen()) return IndexRepair.None;
+            try { await store.DeleteAsync(IndexTable, OpenPartition, row.Id, current.ETag, cancellationToken); }
+            catch (Exception ex) when (ex is ConcurrencyConflictException or EntityNotFoundException) { return IndexRepair.None; }
+            return IndexRepair.Removed;
+        }
+        var s = stored.Incident.State;
+        var version = s.TimelineCount;
+        var repaired = false;
+        foreach (var summary in new[] { Summary(s, AllPartition, AllRowKey(s), version), Summary(s, OpenPartition, s.Id, version) })
+        {
+            var existing = await store.GetAsync(IndexTable, summary.PartitionKey, summary.RowKey, cancellationToken);
+            if (existing is not null && (existing.GetInt64("Version") ?? 0) >= version) continue;
+            repaired |= await WriteIfNewerAsync(summary, version, insertFirst: existing is null, cancellationToken) != IndexWrite.Skipped;
+        }
+        return repaired ? IndexRepair.Updated : IndexRepair.None;
+    }
 
     /// <summary>
     /// Writes an index row unless the stored one has a higher version: read, then replace under the read ETag (or
@@ -246,6 +294,16 @@ public sealed class IncidentRepository(ITableStore store)
 }
 
 public sealed record StoredIncident(Incident Incident, string ETag);
+
+/// <summary>What <see cref="IncidentRepository.RepairIndexAsync"/> did to an incident's index rows.</summary>
+public enum IndexRepair
+{
+    None,
+    /// <summary>A missing or older row was written.</summary>
+    Updated,
+    /// <summary>An orphan row, or the open row of an incident no longer open, was removed.</summary>
+    Removed,
+}
 
 /// <summary>An incident's state and its stored timeline, read as of one moment (<see cref="IncidentRepository.GetRecordAsync"/>).</summary>
 public sealed record IncidentRecord(StoredIncident Stored, IReadOnlyList<TimelineEntry> Timeline);

@@ -272,4 +272,93 @@ public abstract class IncidentRecordContract
         await raw.UpdateAsync(IncidentRepository.Table, e2, "*");
         Assert.Equal(5, (await app.Service.AuditAsync(id)).Verification.FirstInvalid!.Sequence);
     }
+
+    /// <summary>An e-mail sender that accepts everything (the watch's reminders are not what these tests look at).</summary>
+    private sealed class AcceptingEmailSender : Application.Email.IEmailSender
+    {
+        public Task<Application.Email.EmailSendResult> SendAsync(Application.Email.EmailMessage message, CancellationToken cancellationToken = default)
+            => Task.FromResult(new Application.Email.EmailSendResult(message.MessageKey, DateTimeOffset.UnixEpoch));
+    }
+
+    /// <summary>The deadline watch of an instance, as the app wires it.</summary>
+    private async Task<Application.Deadlines.DeadlineWatch> WatchAsync(Instance app)
+    {
+        var org = Microsoft.Extensions.Options.Options.Create(new Application.Organisation.OrganisationOptions { Dpo = new Application.Organisation.DpoOptions { Email = "dpo@example.com" } });
+        var options = Microsoft.Extensions.Options.Options.Create(new Application.Deadlines.DeadlineOptions());
+        var ledger = new Application.Deadlines.ReminderLedger(app.Store);
+        await ledger.InitializeAsync();
+        return new Application.Deadlines.DeadlineWatch(app.Repository, app.Service, new Application.Deadlines.DeadlineService(options, org), ledger, new AcceptingEmailSender(),
+            options, Microsoft.Extensions.Options.Options.Create(new Application.Deadlines.EscalationOptions()), org,
+            Microsoft.Extensions.Options.Options.Create(new Application.Email.EmailOptions()), _clock, Application.Telemetry.BreachNotifyTelemetry.Detached(),
+            NullLogger<Application.Deadlines.DeadlineWatch>.Instance);
+    }
+
+    private static async Task<List<IncidentSummary>> OpenRowsAsync(Instance app) => await app.Repository.ListOpenAsync().ToListAsync();
+
+    [Fact]
+    public async Task A_crash_between_a_new_incidents_state_and_its_index_leaves_it_to_the_deadline_watch_which_repairs_the_index()
+    {
+        var crashing = await StartAsync();
+        // The process dies after the state is saved, while it writes the list row: that write never lands.
+        var crash = crashing.Store.HoldNextWrite(IncidentRepository.IndexTable, IncidentRepository.AllPartition);
+        var create = crashing.Service.CreateAsync(new IncidentDraft { Title = "Laptop stolen", AwareAt = _clock.GetUtcNow().AddHours(-1) }, null, Reporter, null, "fp");
+        await crash.Reached.WaitAsync(GateTimeout);
+        var other = await StartAsync();
+        var id = Assert.Single(await OpenRowsAsync(other)).Id;     // the open row was written before the state
+        Assert.NotNull(await other.Repository.FindAsync(id));
+        Assert.Empty((await other.Repository.ListAsync(null, 1, 10)).Items);
+
+        var swept = await (await WatchAsync(other)).SweepAsync(isPastDue: false);
+
+        Assert.False(create.IsCompleted);
+        Assert.Equal(1, swept.Incidents);                          // the watch sees it: its deadlines are watched
+        Assert.Equal(1, swept.IndexRepaired);
+        var listed = Assert.Single((await other.Repository.ListAsync(null, 1, 10)).Items);
+        Assert.Equal((id, IncidentStatus.Confirmed, "Laptop stolen"), (listed.Id, listed.Status, listed.Title));
+        Assert.Equal(0, (await (await WatchAsync(other)).SweepAsync(isPastDue: false)).IndexRepaired); // nothing left to repair
+    }
+
+    [Fact]
+    public async Task An_open_row_whose_incident_was_never_saved_is_removed_by_the_watch_after_the_grace()
+    {
+        var crashing = await StartAsync();
+        // The process dies while it saves the new incident's state, after its open row.
+        var crash = crashing.Store.HoldNextWrite(IncidentRepository.Table);
+        var create = crashing.Service.CreateAsync(new IncidentDraft { Title = "Laptop stolen", AwareAt = _clock.GetUtcNow().AddHours(-1) }, null, Reporter, null, "fp");
+        await crash.Reached.WaitAsync(GateTimeout);
+        var other = await StartAsync();
+        var orphan = Assert.Single(await OpenRowsAsync(other));
+        Assert.Null(await other.Repository.FindAsync(orphan.Id));
+        var watch = await WatchAsync(other);
+
+        Assert.Equal(0, (await watch.SweepAsync(isPastDue: false)).IndexRepaired);  // its create may still be under way
+        Assert.Single(await OpenRowsAsync(other));
+        _clock.Advance(IncidentRepository.OrphanGrace);
+        var swept = await watch.SweepAsync(isPastDue: false);
+
+        Assert.False(create.IsCompleted);
+        Assert.Equal(1, swept.IndexRepaired);
+        Assert.Empty(await OpenRowsAsync(other));
+    }
+
+    [Fact]
+    public async Task The_open_row_of_an_incident_ended_by_a_crashed_change_is_removed_by_the_watch()
+    {
+        var app = await StartAsync();
+        var id = await ReportAsync(app);
+        var crashing = await StartAsync();
+        // Dismissed; the process dies before the open row goes.
+        var crash = crashing.Store.HoldNextWrite(IncidentRepository.IndexTable, IncidentRepository.OpenPartition);
+        var dismiss = crashing.Service.DismissAsync(id, "A false positive of the login monitor.", null, Dpo);
+        await crash.Reached.WaitAsync(GateTimeout);
+        Assert.Equal(IncidentStatus.Dismissed, (await app.Repository.GetAsync(id)).Incident.Status);
+        Assert.Single(await OpenRowsAsync(app));
+
+        var swept = await (await WatchAsync(app)).SweepAsync(isPastDue: false);
+
+        Assert.False(dismiss.IsCompleted);
+        Assert.Equal(1, swept.IndexRepaired);
+        Assert.Empty(await OpenRowsAsync(app));
+        Assert.Equal(IncidentStatus.Dismissed, Assert.Single((await app.Repository.ListAsync(null, 1, 10)).Items).Status);
+    }
 }

@@ -13,9 +13,9 @@ public sealed partial class DeadlineFunctions(DeadlineWatch watch, ILogger<Deadl
     public async Task Run([TimerTrigger("%DeadlineWatch:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var r = await watch.SweepAsync(timer.IsPastDue, cancellationToken);
-        LogSwept(r.Incidents, r.Reminders, r.Escalations, r.Unconfirmed, r.AlreadyClaimed, r.Skipped, r.Failed, timer.IsPastDue);
+        LogSwept(r.Incidents, r.Reminders, r.Escalations, r.Unconfirmed, r.AlreadyClaimed, r.Skipped, r.Failed, r.IndexRepaired, timer.IsPastDue);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "DeadlineWatch: {Incidents} open incidents; sent {Reminders} reminders, {Escalations} escalations, {Unconfirmed} unconfirmed reminders; {AlreadyClaimed} already claimed; {Skipped} passed over; {Failed} failed; pastDue={PastDue}")]
-    private partial void LogSwept(int incidents, int reminders, int escalations, int unconfirmed, int alreadyClaimed, int skipped, int failed, bool pastDue);
+    [LoggerMessage(Level = LogLevel.Information, Message = "DeadlineWatch: {Incidents} open incidents; sent {Reminders} reminders, {Escalations} escalations, {Unconfirmed} unconfirmed reminders; {AlreadyClaimed} already claimed; {Skipped} passed over; {Failed} failed; {IndexRepaired} index rows repaired; pastDue={PastDue}")]
+    private partial void LogSwept(int incidents, int reminders, int escalations, int unconfirmed, int alreadyClaimed, int skipped, int failed, int indexRepaired, bool pastDue);
 }
