@@ -151,6 +151,25 @@ public abstract class NotificationCreationContract
     }
 
     [Fact]
+    public async Task Two_requests_with_one_key_that_record_it_at_the_same_moment_record_it_once()
+    {
+        var store = new GatedTableStore(OpenStore());
+        var app = await StartAsync(store);
+        var id = await IncidentAsync(app);
+        // The first request has checked the timeline and is about to record the notification; the second runs to the end meanwhile.
+        var held = store.HoldNextWrite("Incidents", id);
+        var first = app.Notifications.CreateAsync(id, DataSubjects, Dpo, "retry-after-timeout");
+        await held.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+        var second = await app.Notifications.CreateAsync(id, DataSubjects, Dpo, "retry-after-timeout");
+        held.Release();
+        var firstResult = await first.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(firstResult.NotificationId, second.NotificationId);
+        Assert.Single(await CreatedEntriesAsync(app, id));
+        Assert.Equal(NotificationStatus.Queued, Assert.Single(await app.NotificationRows.ListAsync(id)).Status);
+    }
+
+    [Fact]
     public async Task Concurrent_creates_without_a_key_give_one_notification_and_conflicts_naming_it()
     {
         var app = await StartAsync();
