@@ -47,7 +47,7 @@ public abstract class NotificationCreationContract
             IncidentRows = new IncidentRepository(store);
             Incidents = new IncidentService(IncidentRows, store, time, Options.Create(new IncidentOptions()), NullLogger<IncidentService>.Instance);
             Recipients = new RecipientRepository(store);
-            Importer = new RecipientImporter(Recipients, IncidentRows, time, NullLogger<RecipientImporter>.Instance);
+            Importer = new RecipientImporter(Recipients, IncidentRows, time, options, NullLogger<RecipientImporter>.Instance);
             Content = new NoticeContentService(Incidents);
             NotificationRows = new NotificationRepository(store);
             Jobs = new NoticeJobRepository(store);
