@@ -5,7 +5,7 @@ namespace BreachNotify.Benchmarks.Notices;
 
 /// <summary>
 /// The store, timing how fast recipient rows are stored as the table grows: when each tenth of the expected rows was
-/// committed. Forwards every call (including the bulk <see cref="SubmitTransactionsAsync"/>, so the store's own version runs).
+/// committed. Forwards every call (including the bulk <see cref="SubmitTransactionsAsync"/> and <see cref="GetManyAsync"/>, so the store's own versions run).
 /// </summary>
 internal sealed class StoredRowsClock(ITableStore inner, string table, long expected) : ITableStore
 {
@@ -53,4 +53,6 @@ internal sealed class StoredRowsClock(ITableStore inner, string table, long expe
     public Task<string> MergeAsync(string t, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default) => inner.MergeAsync(t, entity, ifMatch, cancellationToken);
     public Task DeleteAsync(string t, string partitionKey, string rowKey, string? ifMatch = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(t, partitionKey, rowKey, ifMatch, cancellationToken);
     public Task<TablePage> QueryAsync(string t, TableQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(t, query, cancellationToken);
+    public Task<IReadOnlyList<TableEntity>> GetManyAsync(string t, string partitionKey, IReadOnlyCollection<string> rowKeys, int parallelism, CancellationToken cancellationToken = default)
+        => inner.GetManyAsync(t, partitionKey, rowKeys, parallelism, cancellationToken);
 }

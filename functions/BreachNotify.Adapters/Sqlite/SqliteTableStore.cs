@@ -224,6 +224,39 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
         return Materialise(pk, rk, r.GetString(0), r.GetInt64(1), r.GetFieldValue<byte[]>(2));
     }
 
+    /// <summary>Only the rows asked for, in one statement: each key is a primary-key lookup (a range read would decode the
+    /// rows in between too, which is what the port's default does for Table storage).</summary>
+    public Task<IReadOnlyList<TableEntity>> GetManyAsync(string table, string partitionKey, IReadOnlyCollection<string> rowKeys, int parallelism, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rowKeys);
+        if (rowKeys.Count == 0) return Task.FromResult<IReadOnlyList<TableEntity>>([]);
+        using var c = Open();
+        EnsureTable(c, table);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = ReadManySql;
+        cmd.Parameters.AddWithValue("$t", table);
+        cmd.Parameters.AddWithValue("$p", partitionKey);
+        cmd.Parameters.AddWithValue("$keys", JsonArray(rowKeys));
+        var found = new List<TableEntity>(rowKeys.Count);
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read()) found.Add(Materialise(partitionKey, r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetFieldValue<byte[]>(3)));
+        }
+        return Task.FromResult<IReadOnlyList<TableEntity>>(found);
+    }
+
+    private static string JsonArray(IEnumerable<string> values)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var v in values) w.WriteStringValue(v);
+            w.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     private static TableEntity Materialise(string pk, string rk, string etag, long ts, byte[] props, IReadOnlySet<string>? select = null)
     {
         var e = new TableEntity(pk, rk) { ETag = etag, Timestamp = new DateTimeOffset(ts, TimeSpan.Zero) };
@@ -384,6 +417,8 @@ public sealed class SqliteTableStore : ITableStore, IDisposable
     private const string UpdateSql = "UPDATE entities SET etag=$e, ts=$ts, props=$props WHERE tbl=$t AND pk=$p AND rk=$r";
     private const string DeleteSql = "DELETE FROM entities WHERE tbl=$t AND pk=$p AND rk=$r";
     private const string ReadSql = "SELECT etag, ts, props FROM entities WHERE tbl=$t AND pk=$p AND rk=$r";
+    // The IN list from json_each: SQLite seeks the primary key (tbl, pk, rk) once per key.
+    private const string ReadManySql = "SELECT rk, etag, ts, props FROM entities WHERE tbl=$t AND pk=$p AND rk IN (SELECT value FROM json_each($keys))";
 
     private string? Execute(SqliteTransaction tx, string table, TableOperation op, DateTimeOffset now)
     {

@@ -185,37 +185,24 @@ public sealed class RecipientRepository(ITableStore store)
 
     /// <summary>
     /// The recipients with the given keys (a job's list), several partitions at a time; a key with no row is left out.
-    /// Keys bucketed in key order usually sit in a narrow range of each partition: one range query reads them (plus the
-    /// rows of other languages in between). When the range turns out wide, reading stops after a bounded number of rows
-    /// and the rest are point reads.
+    /// Each partition's keys are one <see cref="ITableStore.GetManyAsync"/>: Table storage reads the narrow key range that
+    /// keys bucketed in key order usually span (bounded, then point reads), SQLite looks up just those keys.
     /// </summary>
     public async Task<IReadOnlyList<StoredRecipient>> ReadManyAsync(string incidentId, IEnumerable<string> keys, int parallelism, CancellationToken cancellationToken = default)
     {
-        var byShard = new Dictionary<int, SortedSet<string>>();
+        var byShard = new Dictionary<int, List<string>>();
         foreach (var key in keys)
         {
             var shard = RecipientKeys.ShardOfRowKey(key);
-            if (!byShard.TryGetValue(shard, out var set)) byShard[shard] = set = new SortedSet<string>(StringComparer.Ordinal);
-            set.Add(key);
+            if (!byShard.TryGetValue(shard, out var list)) byShard[shard] = list = [];
+            list.Add(key);
         }
         var found = new System.Collections.Concurrent.ConcurrentBag<StoredRecipient>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(byShard, options, async (pair, ct) =>
         {
-            var partition = RecipientKeys.Partition(incidentId, pair.Key);
-            var wanted = pair.Value;
-            var missing = new HashSet<string>(wanted, StringComparer.Ordinal);
-            var budget = (4L * wanted.Count) + 1000;
-            long read = 0;
-            await foreach (var e in store.QueryAllAsync(RecipientKeys.Table, new TableQuery(partition, wanted.Min, wanted.Max + "0"), ct))
-            {
-                if (missing.Remove(e.RowKey)) found.Add(FromEntity(e));
-                if (missing.Count == 0 || ++read > budget) break;
-            }
-            await Parallel.ForEachAsync(missing, options, async (key, ct2) =>
-            {
-                if (await store.GetAsync(RecipientKeys.Table, partition, key, ct2) is { } e) found.Add(FromEntity(e));
-            });
+            foreach (var e in await store.GetManyAsync(RecipientKeys.Table, RecipientKeys.Partition(incidentId, pair.Key), pair.Value, parallelism, ct))
+                found.Add(FromEntity(e));
         });
         return found.ToList();
     }
