@@ -42,13 +42,15 @@ internal static class EntityJson
     }
 
     /// <summary>Reads the properties from the stored UTF-8 JSON; with <paramref name="select"/>, only those named.</summary>
-    public static void Deserialize(ReadOnlySpan<byte> utf8, IDictionary<string, object?> into, IReadOnlySet<string>? select = null)
+    public static void Deserialize(ReadOnlySpan<byte> utf8, Dictionary<string, object?> into, IReadOnlySet<string>? select = null)
     {
+        into.EnsureCapacity(8); // most entities have a handful of properties: one allocation instead of growing from 0 to 3 to 7
+        var names = t_names ??= new CachedName[MaxCachedNames];
         var r = new Utf8JsonReader(utf8);
         Expect(ref r, JsonTokenType.StartObject);
-        while (Next(ref r) == JsonTokenType.PropertyName)
+        for (var position = 0; Next(ref r) == JsonTokenType.PropertyName; position++)
         {
-            var name = r.GetString()!;
+            var name = Name(ref r, names, position);
             Expect(ref r, JsonTokenType.StartArray);
             Expect(ref r, JsonTokenType.String);
             var tag = r.ValueSpan.Length == 1 ? (char)r.ValueSpan[0] : '?';
@@ -71,6 +73,26 @@ internal static class EntityJson
             Expect(ref r, JsonTokenType.EndArray);
         }
     }
+
+    /// <summary>
+    /// The property name, without allocating when it is the name this thread last read at the same position: rows of one
+    /// table hold the same names in the same order, and a read of many rows would otherwise allocate every name again.
+    /// </summary>
+    private static string Name(ref Utf8JsonReader r, CachedName[] names, int position)
+    {
+        if (position >= names.Length || r.ValueIsEscaped) return r.GetString()!;
+        ref var cached = ref names[position];
+        if (cached.Utf8 is not null && r.ValueSpan.SequenceEqual(cached.Utf8)) return cached.Name;
+        var name = r.GetString()!;
+        cached = new CachedName(r.ValueSpan.ToArray(), name);
+        return name;
+    }
+
+    private const int MaxCachedNames = 16;
+
+    private readonly record struct CachedName(byte[] Utf8, string Name);
+
+    [ThreadStatic] private static CachedName[]? t_names;
 
     private static JsonTokenType Next(ref Utf8JsonReader r)
         => r.Read() ? r.TokenType : throw new StorageException("Corrupt entity: truncated properties.");

@@ -323,6 +323,31 @@ public abstract class TableStoreContract
     }
 
     [Fact]
+    public async Task Rows_with_different_property_names_read_back_each_with_its_own()
+    {
+        var t = await NewTableAsync();
+        var rows = new (string Key, (string Name, object? Value)[] Props)[]
+        {
+            ("a", [("Email", "a@example.com"), ("Name", "A"), ("Kind", "x")]),
+            ("b", [("Email", "b@example.com"), ("Kind", "y")]),
+            ("c", [("Kind", "z"), ("Email", "c@example.com"), ("Name", "C"), ("Extra", 3)]),
+            ("d", [("Emai", "short"), ("Name\u00e9", "escaped-looking")]),
+            ("e", [("Email", "e@example.com"), ("Name", "E"), ("Kind", "x")]),
+        };
+        await Store.SubmitTransactionAsync(t, rows.Select(r => TableOperation.Add(Entity("p", r.Key, r.Props))).ToList());
+
+        foreach (var read in new[] { (await Store.QueryAsync(t, new TableQuery("p"))).Items, await Store.GetManyAsync(t, "p", rows.Select(r => r.Key).ToList(), 2) })
+        {
+            foreach (var (key, props) in rows)
+            {
+                var e = read.Single(x => x.RowKey == key);
+                Assert.Equal(props.Select(p => p.Name).Order(StringComparer.Ordinal), e.Properties.Keys.Order(StringComparer.Ordinal));
+                Assert.All(props, p => Assert.Equal(p.Value, e[p.Name]));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Get_many_returns_the_rows_asked_for_and_leaves_out_missing_keys()
     {
         var t = await NewTableAsync();
