@@ -63,6 +63,18 @@ const RAW_KEYS = /\b(by[A-Z]\w*|\w+By(Status|Kind|Language)|recipientsByStatus|t
 /** Waits until no panel is still loading or rendering. */
 const settled = p => p.waitForFunction(() => !/Loading…|Rendering…|Checking the record…/.test(document.querySelector('main')?.innerText ?? ''));
 
+/** Someone else saves the texts being edited (PUT {path}) before this page does: the page's save says so (says) and
+ *  keeps this version in the fields (field holds kept); saving again replaces theirs. */
+async function savedMeanwhile(form, { path: p, texts, button, says, field, kept }) {
+  const other = await app.api('dpo', `incidents/${state.id}/${p}`, { method: 'PUT', json: texts });
+  assert.equal(other.status, 200);
+  await form.getByRole('button', { name: button }).click();
+  await form.locator('.alert', { hasText: says }).waitFor();
+  assert.equal(await form.getByLabel(field).inputValue(), kept);
+  await form.getByRole('button', { name: button }).click();
+  await form.locator('[data-texts-state="saved"]').waitFor();
+}
+
 /** Recursively lists .eml files with their text. */
 async function emails(dir) {
   const out = [];
@@ -571,13 +583,8 @@ describe('dashboard', { timeout: 300_000 }, () => {
     await form.locator('[data-texts-state="saved"]').waitFor();
     // ... but someone else saving the same language is: the page says so and keeps this version in the fields.
     await fill('fr', '[fr]');
-    const other = await app.api('dpo', `incidents/${state.id}/notice-content/fr`, { method: 'PUT', json: { summary: 'Texte de quelqu\'un d\'autre.' } });
-    assert.equal(other.status, 200);
-    await form.getByRole('button', { name: 'Save texts (Français)' }).click();
-    await form.locator('.alert', { hasText: 'Someone else saved the Français texts' }).waitFor();
-    assert.equal(await form.getByLabel('What happened').inputValue(), '[fr] A laptop was stolen from a car.');
-    await form.getByRole('button', { name: 'Save texts (Français)' }).click();
-    await form.locator('[data-texts-state="saved"]').waitFor();
+    await savedMeanwhile(form, { path: 'notice-content/fr', texts: { summary: 'Texte de quelqu\'un d\'autre.' }, button: 'Save texts (Français)',
+      says: 'Someone else saved the Français texts', field: 'What happened', kept: '[fr] A laptop was stolen from a car.' });
 
     const texts = (await app.api('viewer', `incidents/${state.id}/notice-content`)).body;
     for (const language of ['nl', 'en', 'fr']) {
@@ -623,13 +630,9 @@ describe('dashboard', { timeout: 300_000 }, () => {
 
     // The same conditional save as the people's texts: someone else saving these texts meanwhile is a conflict ...
     await fill('nl', '[nl authority v2]');
-    const other = await app.api('dpo', `incidents/${state.id}/notice-content/nl/authority`, { method: 'PUT', json: { summary: 'Tekst van iemand anders.' } });
-    assert.equal(other.status, 200);
-    await form.getByRole('button', { name: 'Save authority texts (Nederlands)' }).click();
-    await form.locator('.alert', { hasText: 'Someone else saved the Nederlands texts for the authority and controllers' }).waitFor();
-    assert.equal(await form.getByLabel('Nature of the breach').inputValue(), '[nl authority v2] An unencrypted laptop holding customer records was stolen.');
-    await form.getByRole('button', { name: 'Save authority texts (Nederlands)' }).click();
-    await form.locator('[data-texts-state="saved"]').waitFor();
+    await savedMeanwhile(form, { path: 'notice-content/nl/authority', texts: { summary: 'Tekst van iemand anders.' }, button: 'Save authority texts (Nederlands)',
+      says: 'Someone else saved the Nederlands texts for the authority and controllers', field: 'Nature of the breach',
+      kept: '[nl authority v2] An unencrypted laptop holding customer records was stolen.' });
     // ... while the people's texts saved after them (which moves the incident's version) is none.
     await form.getByLabel('Affected people').check();
     await form.getByLabel('What happened').fill('[nl] A laptop was stolen from a parked car.');
