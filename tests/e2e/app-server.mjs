@@ -53,6 +53,8 @@ export async function startApp() {
     Organisation__Dpo__Name: 'Dana Privacy',
     Organisation__Dpo__Email: 'dpo@example.test',
     Organisation__LeadAuthority: 'NL',
+    // The Dutch authority takes portal entries only: its notice is mailed to the DPO for entry there.
+    Organisation__AuthorityNoticeEmail: 'dpo@example.test',
     // Reminder e-mails link to incidents in this dashboard.
     Organisation__DashboardUrl: `http://127.0.0.1:${port}/api/ui/`,
     Logging__LogLevel__Default: 'Warning',

@@ -63,6 +63,18 @@ const RAW_KEYS = /\b(by[A-Z]\w*|\w+By(Status|Kind|Language)|recipientsByStatus|t
 /** Waits until no panel is still loading or rendering. */
 const settled = p => p.waitForFunction(() => !/Loading…|Rendering…|Checking the record…/.test(document.querySelector('main')?.innerText ?? ''));
 
+/** Someone else saves the texts being edited (PUT {path}) before this page does: the page's save says so (says) and
+ *  keeps this version in the fields (field holds kept); saving again replaces theirs. */
+async function savedMeanwhile(form, { path: p, texts, button, says, field, kept }) {
+  const other = await app.api('dpo', `incidents/${state.id}/${p}`, { method: 'PUT', json: texts });
+  assert.equal(other.status, 200);
+  await form.getByRole('button', { name: button }).click();
+  await form.locator('.alert', { hasText: says }).waitFor();
+  assert.equal(await form.getByLabel(field).inputValue(), kept);
+  await form.getByRole('button', { name: button }).click();
+  await form.locator('[data-texts-state="saved"]').waitFor();
+}
+
 /** Recursively lists .eml files with their text. */
 async function emails(dir) {
   const out = [];
@@ -571,13 +583,8 @@ describe('dashboard', { timeout: 300_000 }, () => {
     await form.locator('[data-texts-state="saved"]').waitFor();
     // ... but someone else saving the same language is: the page says so and keeps this version in the fields.
     await fill('fr', '[fr]');
-    const other = await app.api('dpo', `incidents/${state.id}/notice-content/fr`, { method: 'PUT', json: { summary: 'Texte de quelqu\'un d\'autre.' } });
-    assert.equal(other.status, 200);
-    await form.getByRole('button', { name: 'Save texts (Français)' }).click();
-    await form.locator('.alert', { hasText: 'Someone else saved the Français texts' }).waitFor();
-    assert.equal(await form.getByLabel('What happened').inputValue(), '[fr] A laptop was stolen from a car.');
-    await form.getByRole('button', { name: 'Save texts (Français)' }).click();
-    await form.locator('[data-texts-state="saved"]').waitFor();
+    await savedMeanwhile(form, { path: 'notice-content/fr', texts: { summary: 'Texte de quelqu\'un d\'autre.' }, button: 'Save texts (Français)',
+      says: 'Someone else saved the Français texts', field: 'What happened', kept: '[fr] A laptop was stolen from a car.' });
 
     const texts = (await app.api('viewer', `incidents/${state.id}/notice-content`)).body;
     for (const language of ['nl', 'en', 'fr']) {
@@ -588,7 +595,65 @@ describe('dashboard', { timeout: 300_000 }, () => {
     await preview.locator('pre.notice', { hasText: '[fr] A laptop was stolen from a car.' }).waitFor();
     await panel.getByLabel('Phase').selectOption('follow-up');
     await preview.locator('pre.notice', { hasText: '[fr]' }).waitFor();
+    await panel.getByLabel('Phase').selectOption('initial');
     assert.doesNotMatch(await mainText(), RAW_KEYS);
+  });
+
+  it('edits the authority\'s own texts beside the authority notice, which never uses the people\'s', async () => {
+    const panel = page.locator('[data-panel="notice-texts"]');
+    const form = panel.locator('[data-texts-form]');
+    const preview = panel.locator('[data-preview]');
+    await form.getByLabel('Supervisory authority and controllers').check();
+    // Other fields, and the preview is now the authority notice: in the lead authority's language (NL), whatever
+    // language the editor is on, and it says which of the authority's texts it still needs, in words.
+    assert.equal(await form.getByLabel('What they can do').count(), 0);
+    assert.deepEqual(await panel.getByLabel('Notice', { exact: true }).locator('option').allInnerTexts(), ['Authority (Art 33)', 'Controllers (Art 33(2))']);
+    await preview.locator('.missing', { hasText: 'Nature of the breach (Nederlands, for the authority and controllers)' }).waitFor();
+    assert.doesNotMatch(await preview.innerText(), /noticeContent\./);
+    const fill = async (language, prefix) => {
+      await form.getByLabel('Language').selectOption(language);
+      await form.getByLabel('Nature of the breach').fill(`${prefix} An unencrypted laptop holding customer records was stolen.`);
+      await form.getByLabel('Likely consequences').fill(`${prefix} Phishing aimed at the customers concerned.`);
+      await form.getByLabel('Measures taken or proposed').fill(`${prefix} Police report filed; the laptop's access was revoked.`);
+    };
+    await fill('nl', '[nl authority]');
+    // Switching audience keeps the unsaved texts of each, and the people's saved texts are still theirs.
+    await form.getByLabel('Affected people').check();
+    assert.equal(await form.getByLabel('What happened').inputValue(), '[nl] A laptop was stolen from a car.');
+    await form.getByLabel('Supervisory authority and controllers').check();
+    assert.equal(await form.getByLabel('Nature of the breach').inputValue(), '[nl authority] An unencrypted laptop holding customer records was stolen.');
+    await form.getByRole('button', { name: 'Save authority texts (Nederlands)' }).click();
+    await form.locator('[data-texts-state="saved"]').waitFor();
+    await preview.locator('pre.notice', { hasText: '[nl authority] An unencrypted laptop holding customer records was stolen.' }).waitFor();
+    assert.doesNotMatch(await preview.locator('pre.notice').innerText(), /\[nl\] /, 'no text written for the people');
+    await panelShot('07-notice-texts-authority', 'notice-texts');
+
+    // The same conditional save as the people's texts: someone else saving these texts meanwhile is a conflict ...
+    await fill('nl', '[nl authority v2]');
+    await savedMeanwhile(form, { path: 'notice-content/nl/authority', texts: { summary: 'Tekst van iemand anders.' }, button: 'Save authority texts (Nederlands)',
+      says: 'Someone else saved the Nederlands texts for the authority and controllers', field: 'Nature of the breach',
+      kept: '[nl authority v2] An unencrypted laptop holding customer records was stolen.' });
+    // ... while the people's texts saved after them (which moves the incident's version) is none.
+    await form.getByLabel('Affected people').check();
+    await form.getByLabel('What happened').fill('[nl] A laptop was stolen from a parked car.');
+    await form.getByRole('button', { name: 'Save texts (Nederlands)' }).click();
+    await form.locator('[data-texts-state="saved"]').waitFor();
+    await form.getByLabel('Supervisory authority and controllers').check();
+    await fill('nl', '[nl authority]');
+    await form.getByRole('button', { name: 'Save authority texts (Nederlands)' }).click();
+    await form.locator('[data-texts-state="saved"]').waitFor();
+    assert.equal(await form.locator('.alert').isVisible(), false);
+
+    const authority = (await app.api('viewer', `incidents/${state.id}/notice-content/authority`)).body;
+    assert.deepEqual(Object.keys(authority), ['nl']);
+    assert.equal(authority.nl.summary, '[nl authority] An unencrypted laptop holding customer records was stolen.');
+    assert.equal(authority.nl.measures, '[nl authority] Police report filed; the laptop\'s access was revoked.');
+    const people = (await app.api('viewer', `incidents/${state.id}/notice-content`)).body;
+    assert.equal(people.nl.summary, '[nl] A laptop was stolen from a parked car.');
+    assert.equal(people.nl.advice, '[nl] Be alert to unexpected e-mails.');
+    await preview.locator('pre.notice', { hasText: '[nl authority] An unencrypted laptop' }).waitFor();
+    assert.doesNotMatch(await mainText(), RAW_KEYS);
+    await form.getByLabel('Affected people').check();
   });
 
   it('sends notifications and the outbox fills', async t => {
@@ -627,6 +692,16 @@ describe('dashboard', { timeout: 300_000 }, () => {
     assert.match(item, /Delivery\s+3 sent/);
     assert.doesNotMatch(await mainText(), RAW_KEYS);
     await shot('06-notifications');
+
+    // The authority notice, from the authority's own texts written in the editor: e-mailed to the DPO's mailbox
+    // (Organisation:AuthorityNoticeEmail) for entry in the authority's portal.
+    await panel.getByLabel('Notice').selectOption('authority');
+    await panel.getByRole('button', { name: 'Send notifications' }).click();
+    await panel.getByText(/Queued: 1 job for 1 recipient \(/).waitFor();
+    await panel.locator('.notifications li', { hasText: 'Authority (Art 33) · Initial · completed' }).waitFor({ timeout: 30_000 });
+    const sent = (await emails(app.outbox)).map(decodeEml).filter(t => t.includes('[nl authority] An unencrypted laptop holding customer records was stolen.'));
+    assert.equal(sent.length, 1, 'one authority notice in the outbox');
+    assert.doesNotMatch(sent[0], /\[nl\] /, 'the authority notice does not use the people\'s texts');
   });
 
   it('says which notices are still owed, and the status becomes notified only when the last one is made', async () => {
@@ -749,6 +824,11 @@ describe('dashboard', { timeout: 300_000 }, () => {
       const pages = [
         ['report', '#/report', 'Report an incident', () => p.getByLabel('Disclosed or accessed').check()],
         ['incident (notified)', `#/incident/${state.id}`, 'Laptop stolen from car'],
+        // The notice-text editor in its other audience, with the authority notice rendered beside it.
+        ['incident, notice texts for the authority', `#/incident/${state.id}`, 'Laptop stolen from car', async () => {
+          await p.locator('[data-panel="notice-texts"]').getByLabel('Supervisory authority and controllers').check();
+          await p.locator('[data-preview] pre.notice', { hasText: '[nl authority]' }).waitFor();
+        }],
         ['incident (suspected)', `#/incident/${state.suspected}`, 'Odd logins on the CRM'],
         ['register', '#/register', 'Breach register'],
         ['incident not found', '#/incident/inc-none', 'Incident not found'],

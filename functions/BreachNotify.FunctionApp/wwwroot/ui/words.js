@@ -106,16 +106,32 @@ export const noticeTextFields = [
   ['advice', 'What they can do', 'Steps people can take to protect themselves.'],
 ];
 
+/** The third-person parts of the authority and controller notices (PUT …/notice-content/{language}/authority). */
+export const authorityTextFields = [
+  ['summary', 'Nature of the breach', 'What happened, in the third person, for the supervisory authority and controllers (Art 33(3)(a)).'],
+  ['consequences', 'Likely consequences', 'The likely consequences for the people concerned (Art 33(3)(c)).'],
+  ['measures', 'Measures taken or proposed', 'Including measures to mitigate possible adverse effects (Art 33(3)(d)).'],
+];
+
+/** Who a set of notice texts is written for, and the notices that use it (docs/notices.md "Notice texts"). */
+export const noticeAudiences = [
+  ['people', 'Affected people', noticeTextFields, ['data-subjects', 'public']],
+  ['authority', 'Supervisory authority and controllers', authorityTextFields, ['authority', 'controllers']],
+];
+
 /** "3 sent, 1 failed": the non-zero counts of an object of counts, in words and in the list's order. */
 export function countsText(counts, list, zero = 'none') {
   const parts = list.filter(([k]) => counts?.[k]).map(([k, text]) => `${counts[k]} ${text}`);
   return parts.length ? parts.join(', ') : zero;
 }
 
-/** A field named in an API problem, in words: "noticeContent.nl.summary" → "What happened (Nederlands)". */
+/** A field named in an API problem, in words: "noticeContent.nl.summary" → "What happened (Nederlands)",
+ *  "noticeContent.de.authority.summary" → "Nature of the breach (Deutsch, for the authority and controllers)". */
 export function fieldText(key) {
-  const m = /^noticeContent\.([a-z]{2})\.(\w+)$/.exec(key);
-  if (m) return `${label(noticeTextFields, m[2])} (${label(languages, m[1])})`;
+  const m = /^noticeContent\.([a-z]{2})\.(?:(authority)\.)?(\w+)$/.exec(key);
+  if (m) return m[2]
+    ? `${label(authorityTextFields, m[3])} (${label(languages, m[1])}, for the authority and controllers)`
+    : `${label(noticeTextFields, m[3])} (${label(languages, m[1])})`;
   const name = humanize(key.replace(/^facts\./, ''));
   return (key.startsWith('facts.') ? 'Facts: ' : '') + name[0].toUpperCase() + name.slice(1);
 }
