@@ -131,10 +131,16 @@ public class WhatIfTests
     /// </summary>
     public static TheoryData<string, BreachFacts, WhatIf> EachFactCanDecide => new()
     {
-        // Nobody known to have seen the data, restored quickly: the confidentiality breach is all that makes it a risk.
+        // Nobody known to have seen the data, restored quickly, altered without effect: the confidentiality breach is all
+        // that makes it a risk, and without it the other two types remain.
         {
-            "breach types", Facts([BreachType.Confidentiality, BreachType.Availability], [DataCategory.Contact], 50) with { AvailabilityImpact = AvailabilityImpact.RestoredQuickly },
-            new("breachTypes", new[] { BreachType.Availability }, RiskLevel.Unlikely, false, false, false)
+            "breach types", Facts([BreachType.Confidentiality, BreachType.Integrity, BreachType.Availability], [DataCategory.Contact], 50) with { AvailabilityImpact = AvailabilityImpact.RestoredQuickly },
+            new("breachTypes", new[] { BreachType.Integrity, BreachType.Availability }, RiskLevel.Unlikely, false, false, false)
+        },
+        // Restored within hours and nothing else: were the data also disclosed, that alone would be a risk.
+        {
+            "breach type added", Avail(DataCategory.Contact) with { DataSubjects = 50, AvailabilityImpact = AvailabilityImpact.RestoredQuickly },
+            new("breachTypes", new[] { BreachType.Availability, BreachType.Confidentiality }, RiskLevel.Risk, true, false, false)
         },
         {
             "data categories", Attack(50, DataCategory.Contact),
