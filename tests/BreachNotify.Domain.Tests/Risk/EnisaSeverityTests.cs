@@ -40,6 +40,14 @@ public class EnisaSeverityTests
     }
 
     [Fact]
+    public void An_unknown_category_has_no_dpc()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => EnisaSeverity.BaseDataProcessingContext((DataCategory)99));
+        Assert.Equal("category", ex.ParamName);
+        Assert.StartsWith("Unknown data category.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_category_has_a_base_dpc() =>
         Assert.All(Enum.GetValues<DataCategory>(), c => Assert.InRange(EnisaSeverity.BaseDataProcessingContext(c), 1, 4));
 

@@ -42,6 +42,10 @@ public partial class ReasonTruthTests
         (new("disproportionate effort", RegexOptions.Compiled), f => !f.DisproportionateEffort, "no disproportionate effort"),
         (new("[Ee]xfiltration of data .* cannot be ruled out", RegexOptions.Compiled), f => f.Exfiltration != Exfiltration.Unknown, "exfiltration settled"),
         (new("large scale", RegexOptions.Compiled), f => f.DataSubjects < 10_000, "fewer than 10,000 people"),
+        // Each dimension is spoken of only when the breach has it.
+        (new("availability|unavailable|restored quickly|permanently lost", RegexOptions.IgnoreCase | RegexOptions.Compiled), f => !f.BreachTypes.Contains(BreachType.Availability), "no availability breach"),
+        (new("alter|integrity", RegexOptions.IgnoreCase | RegexOptions.Compiled), f => !f.BreachTypes.Contains(BreachType.Integrity), "no integrity breach"),
+        (new("were exposed|were disclosed|reached", RegexOptions.Compiled), f => !f.BreachTypes.Contains(BreachType.Confidentiality), "no confidentiality breach"),
         (new("[Oo]nly simple data", RegexOptions.Compiled), f => f.DataCategories.Any(c => EnisaSeverity.BaseDataProcessingContext(c) > 1), "not only simple data"),
     ];
 
@@ -107,6 +111,9 @@ public partial class ReasonTruthTests
         var lie = "[hostile-fraud-enabling] Data enabling identity theft or fraud (financial) reached a hostile or unknown party: likely high risk.";
         Assert.Contains(Claims, c => c.Claim.IsMatch(lie) && c.Contradicted(trusted));
         Assert.Contains(Claims, c => c.Claim.IsMatch("Unencrypted personal data were disclosed") && c.Contradicted(trusted with { Protection = Protection.Encrypted }));
+        Assert.Contains(Claims, c => c.Claim.IsMatch("The alteration had no effect on the data people depend on") && c.Contradicted(trusted));
+        Assert.Contains(Claims, c => c.Claim.IsMatch("The loss of availability had no effect on people") && c.Contradicted(trusted));
+        Assert.Contains(Claims, c => c.Claim.IsMatch("Unencrypted personal data were exposed") && c.Contradicted(trusted with { BreachTypes = [BreachType.Availability], Exposure = Exposure.None }));
     }
 
     [GeneratedRegex(@"high risk(?! to confidentiality)")]

@@ -212,6 +212,132 @@ public class RiskRuleTests
         Assert.False(a.Fired("misdirected-widely"));
     }
 
+    [Fact]
+    public void Enisa_cross_check_starts_exactly_at_the_band_boundaries()
+    {
+        // Unencrypted card data lost, nobody known to have seen them: ENISA 4 × 1 + 0 = 4.0, very high, and nothing
+        // else makes it high.
+        var cards = RiskEngine.Assess(Conf(DataCategory.PaymentCard));
+        Assert.Equal(4.0m, cards.Severity.Score);
+        Assert.True(cards.Fired("enisa-very-high"));
+        Assert.Equal(RiskLevel.High, cards.Risk);
+        Assert.True(cards.NotifyDataSubjects);
+
+        // Contact and usage data lost: ENISA 2 × 1 + 0 = 2.0, medium; the cross-check confirms the risk.
+        var usage = RiskEngine.Assess(Conf(DataCategory.Contact, DataCategory.Usage));
+        Assert.Equal(2.0m, usage.Severity.Score);
+        Assert.True(usage.Fired("enisa-medium-or-above"));
+        Assert.False(usage.Fired("enisa-very-high"));
+        Assert.Equal(RiskLevel.Risk, usage.Risk);
+
+        // Contact data alone: 1.0, low, no cross-check line.
+        Assert.False(RiskEngine.Assess(Conf(DataCategory.Contact)).Fired("enisa-medium-or-above"));
+    }
+
+    /// <summary>
+    /// A high risk that ENISA alone finds (card data sent to one ordinary recipient who deleted them) stems from the
+    /// dimensions still harmed: containment covers the disclosure, not altered or unavailable data alongside it.
+    /// </summary>
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData(BreachType.Integrity, IntegrityImpact.Recoverable, "the loss of integrity")]
+    [InlineData(BreachType.Availability, null, "the loss of availability")]
+    public void Enisa_high_risk_is_exempt_only_as_far_as_containment_reaches(BreachType? also, IntegrityImpact? integrity, string? uncovered)
+    {
+        var facts = Conf(DataCategory.PaymentCard) with { Exposure = Exposure.KnownRecipients, Recipients = 1, Contained = true };
+        if (also is { } type)
+        {
+            facts = facts with
+            {
+                BreachTypes = [BreachType.Confidentiality, type],
+                IntegrityImpact = integrity ?? IntegrityImpact.None,
+                AvailabilityImpact = type == BreachType.Availability ? AvailabilityImpact.Delayed : AvailabilityImpact.None,
+            };
+        }
+        var a = RiskEngine.Assess(facts);
+        Assert.True(a.Fired("enisa-very-high"));
+        Assert.Equal(RiskLevel.High, a.Risk);
+        Assert.Equal(uncovered is not null, a.NotifyDataSubjects);
+        if (uncovered is null)
+        {
+            Assert.Equal([Art34Exemptions.SubsequentMeasures], a.Exemptions);
+        }
+        else
+        {
+            Assert.Empty(a.Exemptions);
+            Assert.Contains($"[art34-3-b-not-applicable] Containment does not address the high risk from {uncovered} (GDPR Art 34(3)(b)).", a.Reasons);
+        }
+    }
+
+    [Fact]
+    public void A_lesser_harm_alongside_does_not_stop_containment_covering_the_high_risk()
+    {
+        // Health data to three recipients who deleted them (high, exempt by 34(3)(b)); the data were also unavailable
+        // for days, which is a risk but not a high one: communication is still not required.
+        var a = RiskEngine.Assess(Facts([BreachType.Confidentiality, BreachType.Availability], [DataCategory.Health], 3) with
+        {
+            Exposure = Exposure.KnownRecipients, Contained = true, AvailabilityImpact = AvailabilityImpact.Delayed,
+        });
+        Assert.True(a.Fired("availability-delayed"));
+        Assert.Equal(RiskLevel.High, a.Risk);
+        Assert.Equal([Art34Exemptions.SubsequentMeasures], a.Exemptions);
+        Assert.False(a.NotifyDataSubjects);
+    }
+
+    [Fact]
+    public void Reason_lines_list_the_categories_that_matter_in_the_order_given()
+    {
+        var a = RiskEngine.Assess(Attack(5, DataCategory.Contact, DataCategory.OfficialId, DataCategory.Location, DataCategory.Financial));
+        Assert.Contains("[hostile-fraud-enabling] Data enabling identity theft or fraud (official-id, financial) reached unknown recipients: likely high risk. (GDPR Recital 85 (identity theft or fraud, financial loss); EDPB Guidelines 01/2021 Cases 04, 07, 17, 18)", a.Reasons);
+        var minor = RiskEngine.Assess(Conf(DataCategory.Employment, DataCategory.Contact) with { Exposure = Exposure.KnownRecipients, Recipients = 2 });
+        Assert.StartsWith("[misdirected-minor] Only simple data (employment, contact) reached 2 identified recipients by mistake", minor.Reasons[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>The register lists exactly the rules that fired, in rule order, then the obligations.</summary>
+    public static TheoryData<string, BreachFacts, string[]> ExactReasons => new()
+    {
+        {
+            // A stolen laptop with health data, whether anything was copied still unknown: the breach is a recorded
+            // confidentiality breach, so "exfiltration cannot be ruled out" adds nothing.
+            "laptop stolen, exfiltration unknown",
+            Conf(DataCategory.Contact, DataCategory.Health) with
+            {
+                DataSubjects = 5000, Exposure = Exposure.UnknownRecipients, Exfiltration = Exfiltration.Unknown, MaliciousIntent = true,
+            },
+            ["enisa-severity", "confidentiality-intelligible", "hostile-special-category", "enisa-medium-or-above", "enisa-very-high", "art33-notify", "art34-communicate", "art33-5-document"]
+        },
+        {
+            // Ransomware restored within hours, exfiltration not ruled out: a possible confidentiality breach, but
+            // nothing was disclosed.
+            "ransomware restored, exfiltration unknown",
+            Avail(DataCategory.Contact, DataCategory.Financial) with
+            {
+                DataSubjects = 40, MaliciousIntent = true, AvailabilityImpact = AvailabilityImpact.RestoredQuickly, Exfiltration = Exfiltration.Unknown,
+            },
+            ["enisa-severity", "availability-restored", "exfiltration-not-ruled-out", "enisa-medium-or-above", "art33-notify", "art33-5-document"]
+        },
+        {
+            "records altered and recovered",
+            Integ(DataCategory.Contact) with { IntegrityImpact = IntegrityImpact.Recovered },
+            ["enisa-severity", "integrity-recovered", "unlikely-to-result-in-risk", "art33-not-required", "art33-5-document"]
+        },
+        {
+            "a lost file, nobody known to have accessed it, recovered",
+            Conf(DataCategory.Health) with { Contained = true },
+            ["enisa-severity", "access-contained", "unlikely-to-result-in-risk", "art34-3-b", "art33-not-required", "art33-5-document"]
+        },
+        {
+            "hashed passwords exfiltrated",
+            Attack(1200, DataCategory.Contact, DataCategory.Credentials) with { Protection = Protection.Hashed },
+            ["enisa-severity", "data-unintelligible", "unlikely-to-result-in-risk", "art34-3-a", "art33-not-required", "art33-5-document"]
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExactReasons))]
+    public void The_reasons_are_exactly_the_rules_that_fired(string name, BreachFacts facts, string[] ids) =>
+        Assert.True(ids.SequenceEqual(RiskEngine.Assess(facts).FiredIds()), $"{name}:\n{string.Join('\n', RiskEngine.Assess(facts).Reasons)}");
+
     [Theory]
     [InlineData(DataCategory.Health, RiskLevel.High)]
     [InlineData(DataCategory.Financial, RiskLevel.High)]

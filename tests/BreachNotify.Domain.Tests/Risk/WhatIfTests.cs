@@ -125,6 +125,104 @@ public class WhatIfTests
         }
     }
 
+    /// <summary>
+    /// For every fact, a breach where changing that fact alone changes the decision, and the entry it must give: the
+    /// properties above draw facts at random, these make sure no fact is ever left out of the list.
+    /// </summary>
+    public static TheoryData<string, BreachFacts, WhatIf> EachFactCanDecide => new()
+    {
+        // Nobody known to have seen the data, restored quickly, altered without effect: the confidentiality breach is all
+        // that makes it a risk, and without it the other two types remain.
+        {
+            "breach types", Facts([BreachType.Confidentiality, BreachType.Integrity, BreachType.Availability], [DataCategory.Contact], 50) with { AvailabilityImpact = AvailabilityImpact.RestoredQuickly },
+            new("breachTypes", new[] { BreachType.Integrity, BreachType.Availability }, RiskLevel.Unlikely, false, false, false)
+        },
+        // Restored within hours and nothing else: were the data also disclosed, that alone would be a risk.
+        {
+            "breach type added", Avail(DataCategory.Contact) with { DataSubjects = 50, AvailabilityImpact = AvailabilityImpact.RestoredQuickly },
+            new("breachTypes", new[] { BreachType.Availability, BreachType.Confidentiality }, RiskLevel.Risk, true, false, false)
+        },
+        {
+            "data categories", Attack(50, DataCategory.Contact),
+            new("dataCategories", new[] { DataCategory.Contact, DataCategory.Health }, RiskLevel.High, true, true, false)
+        },
+        {
+            "data subjects", Attack(50, DataCategory.Contact),
+            new("dataSubjects", 10_000L, RiskLevel.High, true, true, false)
+        },
+        {
+            "recipients", Conf(DataCategory.Contact) with { DataSubjects = 50, Exposure = Exposure.KnownRecipients },
+            new("recipients", 20L, RiskLevel.Unlikely, false, false, false)
+        },
+        // An open To/Cc list of 15 addresses: the list itself says how many saw it.
+        {
+            "open recipient list", Conf(DataCategory.Contact) with { DataSubjects = 15, Exposure = Exposure.KnownRecipients },
+            new("openRecipientList", true, RiskLevel.Unlikely, false, false, false)
+        },
+        {
+            "vulnerable subjects", Attack(50, DataCategory.Contact),
+            new("vulnerableSubjects", true, RiskLevel.High, true, true, false)
+        },
+        {
+            "protection", Attack(50, DataCategory.Contact),
+            new("protection", Protection.Hashed, RiskLevel.Unlikely, false, false, false)
+        },
+        {
+            "protection compromised", Attack(50, DataCategory.Contact, DataCategory.Health) with { Protection = Protection.Encrypted },
+            new("protectionCompromised", true, RiskLevel.High, true, true, false)
+        },
+        {
+            "exposure", Conf(DataCategory.Contact) with { DataSubjects = 50, Contained = true },
+            new("exposure", Exposure.UnknownRecipients, RiskLevel.Risk, true, false, false)
+        },
+        {
+            "exfiltration", Avail(DataCategory.Contact) with { AvailabilityImpact = AvailabilityImpact.RestoredQuickly },
+            new("exfiltration", Exfiltration.Unknown, RiskLevel.Risk, true, false, false)
+        },
+        {
+            "malicious intent", Conf(DataCategory.Contact) with { DataSubjects = 50, Exposure = Exposure.KnownRecipients, Recipients = 1 },
+            new("maliciousIntent", true, RiskLevel.Risk, true, false, false)
+        },
+        {
+            "availability impact", Avail(DataCategory.Contact) with { AvailabilityImpact = AvailabilityImpact.RestoredQuickly },
+            new("availabilityImpact", AvailabilityImpact.Permanent, RiskLevel.High, true, true, false)
+        },
+        {
+            "integrity impact", Integ(DataCategory.Contact) with { IntegrityImpact = IntegrityImpact.Recovered },
+            new("integrityImpact", IntegrityImpact.Recoverable, RiskLevel.Risk, true, false, false)
+        },
+        {
+            "contained", Conf(DataCategory.Contact) with { DataSubjects = 50 },
+            new("contained", true, RiskLevel.Unlikely, false, false, false)
+        },
+        // Identity data misused, even of one person, is identity fraud.
+        {
+            "misuse observed", Conf(DataCategory.Identity) with { DataSubjects = 1, Exposure = Exposure.KnownRecipients, Recipients = 1 },
+            new("misuseObserved", true, RiskLevel.High, true, true, false)
+        },
+        {
+            "disproportionate effort", Attack(200_000, DataCategory.Contact, DataCategory.Identity),
+            new("disproportionateEffort", true, RiskLevel.High, true, false, true)
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(EachFactCanDecide))]
+    public void Every_fact_can_appear_in_the_list(string name, BreachFacts facts, WhatIf expected)
+    {
+        var entries = RiskEngine.WhatIf(facts);
+        Assert.True(entries.Contains(expected), $"{name}: {expected} not in\n{string.Join('\n', entries)}");
+        Assert.Equal(Outcome(expected), Outcome(RiskEngine.Assess(Apply(facts, expected.Fact, Node(expected.Value)))));
+    }
+
+    [Fact]
+    public void Every_fact_has_a_case_that_decides()
+    {
+        var covered = EachFactCanDecide.Select(row => ((WhatIf)row[2]).Fact).ToHashSet();
+        var json = JsonSerializer.SerializeToNode(Conf(DataCategory.Contact), HandlerJson)!.AsObject();
+        Assert.Equal(json.Select(p => p.Key).Where(k => k != "records").Order(), covered.Order());
+    }
+
     [Fact]
     public void The_issue_example_encryption_would_make_a_stolen_laptop_unlikely()
     {
