@@ -121,17 +121,23 @@ internal sealed class NoticeBench : IDisposable
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    /// <summary>Runs this benchmark once per size in a fresh process, so each peak-memory figure is its own.</summary>
-    public static async Task<int> RunChildAsync(string name, int n, params string[] extra)
+    /// <summary>This benchmark program again (through <c>dotnet</c> when that is the host) with <c>name --n n extra…</c>.</summary>
+    private static ProcessStartInfo ChildStartInfo(string name, int n, string[] extra, bool captureOutput)
     {
         var self = Environment.ProcessPath!;
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = false, UseShellExecute = false };
+        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = captureOutput, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(NoticeBench).Assembly.Location);
         psi.ArgumentList.Add(name);
         psi.ArgumentList.Add("--n");
         psi.ArgumentList.Add(n.ToString(CultureInfo.InvariantCulture));
         foreach (var e in extra) psi.ArgumentList.Add(e);
-        using var p = Process.Start(psi)!;
+        return psi;
+    }
+
+    /// <summary>Runs this benchmark once per size in a fresh process, so each peak-memory figure is its own.</summary>
+    public static async Task<int> RunChildAsync(string name, int n, params string[] extra)
+    {
+        using var p = Process.Start(ChildStartInfo(name, n, extra, captureOutput: false))!;
         await p.WaitForExitAsync();
         return p.ExitCode;
     }
@@ -139,14 +145,7 @@ internal sealed class NoticeBench : IDisposable
     /// <summary>Like <see cref="RunChildAsync"/>, returning what the child printed (it must succeed).</summary>
     public static async Task<string> RunChildCapturedAsync(string name, int n, params string[] extra)
     {
-        var self = Environment.ProcessPath!;
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(NoticeBench).Assembly.Location);
-        psi.ArgumentList.Add(name);
-        psi.ArgumentList.Add("--n");
-        psi.ArgumentList.Add(n.ToString(CultureInfo.InvariantCulture));
-        foreach (var e in extra) psi.ArgumentList.Add(e);
-        using var p = Process.Start(psi)!;
+        using var p = Process.Start(ChildStartInfo(name, n, extra, captureOutput: true))!;
         var output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
         if (p.ExitCode != 0) throw new InvalidOperationException($"{name} --n {n} {string.Join(' ', extra)} failed with exit code {p.ExitCode}:\n{output}");
