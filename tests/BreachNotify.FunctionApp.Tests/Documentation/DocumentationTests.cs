@@ -10,7 +10,7 @@ namespace BreachNotify.FunctionApp.Tests.Documentation;
 /// </summary>
 public sealed partial class DocumentationTests
 {
-    private static readonly string[] SkippedFolders = ["node_modules", "bin", "obj", ".git", "artifacts", "TestResults", "BenchmarkDotNet.Artifacts"];
+    private static readonly string[] SkippedFolders = ["node_modules", "bin", "obj", ".git", "artifacts", "TestResults", "BenchmarkDotNet.Artifacts", "StrykerOutput"];
 
     private static readonly string[] TextExtensions = [".md", ".cs", ".sh", ".mjs", ".js", ".json", ".bicep", ".bicepparam", ".props", ".targets", ".csproj", ".txt", ".html", ".css"];
 
