@@ -1,20 +1,22 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 using BreachNotify.Application.Email;
 using Polly;
 using Polly.Retry;
 using SendGrid;
-using SendGrid.Helpers.Mail;
 using SdkResponse = SendGrid.Response;
-using EmailAddress = SendGrid.Helpers.Mail.EmailAddress;
 
 namespace BreachNotify.Adapters.SendGrid;
 
 /// <summary>
-/// <see cref="IEmailSender"/> over the official SendGrid client (<see cref="ISendGridClient"/>, v3 mail send): one
+/// <see cref="IEmailSender"/> over the official SendGrid client (<see cref="ISendGridClient.RequestAsync"/> posting a v3
+/// mail-send body written by <see cref="RequestBody"/>; the client supplies host, data residency and API key): one
 /// personalization per recipient (each gets their own copy and substitutions), <see cref="EmailMessage.CustomArgs"/> as
 /// top-level <c>custom_args</c> (ids only, echoed by events), categories, <c>X-Message-Id</c> as the provider id.
 /// SendGrid's documented limits are checked before sending (≤ 1000 recipients, each address once, ≤ 10 categories,
@@ -31,6 +33,9 @@ public sealed partial class SendGridEmailSender : IEmailSender
     public const int MaxCategories = 10;
     public const int MaxCategoryLength = 255;
     public const int MaxCustomArgsBytes = 10_000;
+
+    /// <summary>The v3 mail-send path under the client's host and version (what the SDK's SendEmailAsync posts to).</summary>
+    public const string MailSendPath = "mail/send";
 
     private readonly ISendGridClient _client;
     private readonly SendGridOptions _options;
@@ -72,11 +77,11 @@ public sealed partial class SendGridEmailSender : IEmailSender
         var excluded = new HashSet<int>();
         for (var round = 0; ; round++)
         {
-            SendGridMessage mail;
+            string body;
             IReadOnlyList<int> included;
             try
             {
-                (mail, included) = ToMail(message, _options.SandboxMode, excluded, refused);
+                (body, included) = RequestBody(message, _options.SandboxMode, excluded, refused);
             }
             catch (ArgumentException ex)
             {
@@ -84,7 +89,7 @@ public sealed partial class SendGridEmailSender : IEmailSender
             }
             if (included.Count == 0) return new EmailSendResult(null, _time.GetUtcNow()) { Refused = refused };
 
-            using var response = new DisposableResponse(await PostAsync(message, mail, cancellationToken).ConfigureAwait(false));
+            using var response = new DisposableResponse(await PostAsync(message, body, cancellationToken).ConfigureAwait(false));
             var status = (int)response.Value.StatusCode;
             if (status is 200 or 202)
             {
@@ -122,12 +127,15 @@ public sealed partial class SendGridEmailSender : IEmailSender
         }
     }
 
-    private async Task<SdkResponse> PostAsync(EmailMessage message, SendGridMessage mail, CancellationToken cancellationToken)
+    private async Task<SdkResponse> PostAsync(EmailMessage message, string body, CancellationToken cancellationToken)
     {
         try
         {
-            return await _pipeline.ExecuteAsync(static async (state, ct) => await state.Client.SendEmailAsync(state.Mail, ct).ConfigureAwait(false),
-                (Client: _client, Mail: mail), cancellationToken).ConfigureAwait(false);
+            // What the SDK's SendEmailAsync does with the body it serializes (POST mail/send through RequestAsync: its
+            // host, data residency, API key and headers), with a body we write ourselves.
+            return await _pipeline.ExecuteAsync(static async (state, ct) =>
+                    await state.Client.RequestAsync(BaseClient.Method.POST, state.Body, urlPath: MailSendPath, cancellationToken: ct).ConfigureAwait(false),
+                (Client: _client, Body: body), cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -239,12 +247,17 @@ public sealed partial class SendGridEmailSender : IEmailSender
     [GeneratedRegex(@"[^\s<>""'(),;:]+@[^\s<>""'(),;:]+", RegexOptions.CultureInvariant)]
     private static partial Regex EmailLike();
 
-    /// <summary>The v3 mail-send body for <paramref name="message"/>, checked against SendGrid's documented limits
+    /// <summary>
+    /// The v3 mail-send body for <paramref name="message"/>, checked against SendGrid's documented limits
     /// (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send), and the positions of the recipients it holds.
     /// A recipient whose address cannot be sent (not sendable in its ASCII form, or repeating one already in the request) is
     /// left out and added to <paramref name="refused"/> and <paramref name="excluded"/>; recipients in
-    /// <paramref name="excluded"/> are skipped. Errors name positions, never addresses.</summary>
-    internal static (SendGridMessage Mail, IReadOnlyList<int> Included) ToMail(EmailMessage message, bool sandboxMode, ISet<int> excluded, List<RefusedRecipient> refused)
+    /// <paramref name="excluded"/> are skipped. Errors name positions, never addresses.
+    /// Written with <see cref="Utf8JsonWriter"/> rather than the SDK's <c>SendGridMessage</c>: the SDK serializes through
+    /// Newtonsoft.Json, the largest cost of a send after the recipient reads (docs/notices.md, Measurements).
+    /// The fields and their shapes are the ones <c>SendGridMessage.Serialize</c> writes for the same message.
+    /// </summary>
+    internal static (string Body, IReadOnlyList<int> Included) RequestBody(EmailMessage message, bool sandboxMode, ISet<int> excluded, List<RefusedRecipient> refused)
     {
         ArgumentNullException.ThrowIfNull(message.From);
         CheckAddress(message.From, "from");
@@ -255,52 +268,8 @@ public sealed partial class SendGridEmailSender : IEmailSender
         if (message.Recipients is null || message.Recipients.Count == 0) throw new ArgumentException("The message has no recipients.", nameof(message));
         if (message.Recipients.Count > EmailMessage.MaxRecipients)
             throw new ArgumentException($"At most {EmailMessage.MaxRecipients} recipients are allowed per request (got {message.Recipients.Count}).", nameof(message));
-
-        var mail = new SendGridMessage
-        {
-            From = new EmailAddress(Sendable(message.From.Address), NullIfEmpty(message.From.Name)),
-            Subject = message.Subject,
-            PlainTextContent = NullIfEmpty(message.TextBody),
-            HtmlContent = NullIfEmpty(message.HtmlBody),
-            ReplyTo = message.ReplyTo is null ? null : new EmailAddress(Sendable(message.ReplyTo.Address), NullIfEmpty(message.ReplyTo.Name)),
-            Personalizations = new List<Personalization>(message.Recipients.Count),
-        };
-
-        var included = new List<int>(message.Recipients.Count);
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < message.Recipients.Count; i++)
-        {
-            if (excluded.Contains(i)) continue;
-            var to = message.Recipients[i]?.To;
-            // SendGrid takes addresses in their ASCII form (internationalised domains as punycode).
-            var address = to is null || to.Address.AsSpan().IndexOfAny('\r', '\n') >= 0 ? null : BreachNotify.Application.Email.EmailAddresses.ToAscii(to.Address, out _);
-            var problem = address is null ? "The address cannot be sent (see the upload rules for addresses)."
-                : !seen.Add(address) ? "The address repeats one already in this request (each address may appear once)."
-                : null;
-            if (problem is not null)
-            {
-                excluded.Add(i);
-                refused.Add(new RefusedRecipient(i, problem));
-                continue;
-            }
-            var substitutions = message.Recipients[i].Substitutions;
-            if (substitutions is not null && ByteSize(substitutions) >= MaxCustomArgsBytes)
-                throw new ArgumentException($"personalizations[{i}].substitutions must total under {MaxCustomArgsBytes} bytes.", nameof(message));
-            included.Add(i);
-            mail.Personalizations.Add(new Personalization
-            {
-                Tos = [new EmailAddress(address, NullIfEmpty(to!.Name))],
-                // The request is serialized at once and dropped: a caller's dictionary is used as it is, not copied.
-                Substitutions = substitutions is null || substitutions.Count == 0 ? null
-                    : substitutions as Dictionary<string, string> ?? new Dictionary<string, string>(substitutions, StringComparer.Ordinal),
-            });
-        }
-
-        if (message.CustomArgs is { Count: > 0 } args)
-        {
-            if (ByteSize(args) >= MaxCustomArgsBytes) throw new ArgumentException($"custom_args must total under {MaxCustomArgsBytes} bytes.", nameof(message));
-            mail.CustomArgs = new Dictionary<string, string>(args, StringComparer.Ordinal);
-        }
+        if (message.CustomArgs is { Count: > 0 } args && ByteSize(args) >= MaxCustomArgsBytes)
+            throw new ArgumentException($"custom_args must total under {MaxCustomArgsBytes} bytes.", nameof(message));
         if (message.Categories is { Count: > 0 } categories)
         {
             if (categories.Count > MaxCategories) throw new ArgumentException($"At most {MaxCategories} categories are allowed (got {categories.Count}).", nameof(message));
@@ -309,12 +278,119 @@ public sealed partial class SendGridEmailSender : IEmailSender
                 if (string.IsNullOrEmpty(categories[i]) || categories[i].Length > MaxCategoryLength)
                     throw new ArgumentException($"categories[{i}] must be 1 to {MaxCategoryLength} characters.", nameof(message));
             }
-            mail.Categories = [.. categories];
         }
-        if (!string.IsNullOrWhiteSpace(message.Language))
-            mail.Headers = new Dictionary<string, string> { ["Content-Language"] = message.Language }; // RFC 3282; not a reserved header
-        if (sandboxMode) mail.SetSandBoxMode(true);
-        return (mail, included);
+
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        w.Reset(buffer);
+        try
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("from");
+            WriteAddress(w, Sendable(message.From.Address), message.From.Name);
+            w.WriteString("subject", message.Subject);
+            w.WriteStartArray("personalizations");
+            var included = new List<int>(message.Recipients.Count);
+            var seen = new HashSet<string>(message.Recipients.Count, StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < message.Recipients.Count; i++)
+            {
+                if (excluded.Contains(i)) continue;
+                var to = message.Recipients[i]?.To;
+                // SendGrid takes addresses in their ASCII form (internationalised domains as punycode).
+                var address = to is null || to.Address.AsSpan().IndexOfAny('\r', '\n') >= 0 ? null : BreachNotify.Application.Email.EmailAddresses.ToAscii(to.Address, out _);
+                var problem = address is null ? "The address cannot be sent (see the upload rules for addresses)."
+                    : !seen.Add(address) ? "The address repeats one already in this request (each address may appear once)."
+                    : null;
+                if (problem is not null)
+                {
+                    excluded.Add(i);
+                    refused.Add(new RefusedRecipient(i, problem));
+                    continue;
+                }
+                var substitutions = message.Recipients[i].Substitutions;
+                if (substitutions is not null && ByteSize(substitutions) >= MaxCustomArgsBytes)
+                    throw new ArgumentException($"personalizations[{i}].substitutions must total under {MaxCustomArgsBytes} bytes.", nameof(message));
+                included.Add(i);
+                w.WriteStartObject();
+                w.WriteStartArray("to");
+                WriteAddress(w, address!, to!.Name);
+                w.WriteEndArray();
+                if (substitutions is { Count: > 0 }) WriteStrings(w, "substitutions", substitutions);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("content"); // text/plain first, as SendGrid requires
+            if (!string.IsNullOrEmpty(message.TextBody)) WriteContent(w, "text/plain", message.TextBody);
+            if (!string.IsNullOrEmpty(message.HtmlBody)) WriteContent(w, "text/html", message.HtmlBody);
+            w.WriteEndArray();
+            if (!string.IsNullOrWhiteSpace(message.Language))
+            {
+                w.WriteStartObject("headers");
+                w.WriteString("Content-Language", message.Language); // RFC 3282; not a reserved header
+                w.WriteEndObject();
+            }
+            if (message.Categories is { Count: > 0 })
+            {
+                w.WriteStartArray("categories");
+                foreach (var category in message.Categories) w.WriteStringValue(category);
+                w.WriteEndArray();
+            }
+            if (message.CustomArgs is { Count: > 0 }) WriteStrings(w, "custom_args", message.CustomArgs);
+            if (sandboxMode)
+            {
+                w.WriteStartObject("mail_settings");
+                w.WriteStartObject("sandbox_mode");
+                w.WriteBoolean("enable", true);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            if (message.ReplyTo is not null)
+            {
+                w.WritePropertyName("reply_to");
+                WriteAddress(w, Sendable(message.ReplyTo.Address), message.ReplyTo.Name);
+            }
+            w.WriteEndObject();
+            w.Flush();
+            return (Encoding.UTF8.GetString(buffer.WrittenSpan), included);
+        }
+        finally
+        {
+            // A buffer grown by an unusually large message is not kept for the thread's lifetime.
+            if (buffer.Capacity > MaxKeptBufferBytes) (t_buffer, t_writer) = (null, null);
+        }
+    }
+
+    private const int MaxKeptBufferBytes = 1024 * 1024;
+
+    // One writer and buffer per thread: RequestBody runs start to end without awaiting.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>HTML-sensitive characters escaped (as the SDK does), other non-ASCII text left as it is.</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    private static void WriteAddress(Utf8JsonWriter w, string address, string? name)
+    {
+        w.WriteStartObject();
+        if (!string.IsNullOrEmpty(name)) w.WriteString("name", name);
+        w.WriteString("email", address);
+        w.WriteEndObject();
+    }
+
+    private static void WriteContent(Utf8JsonWriter w, string type, string value)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", type);
+        w.WriteString("value", value);
+        w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string property, IReadOnlyDictionary<string, string> values)
+    {
+        w.WriteStartObject(property);
+        foreach (var (key, value) in values) w.WriteString(key, value ?? string.Empty);
+        w.WriteEndObject();
     }
 
     /// <summary>A configured address (sender, reply-to) in its ASCII form when it has one; as given otherwise.</summary>
@@ -325,8 +401,6 @@ public sealed partial class SendGridEmailSender : IEmailSender
         if (string.IsNullOrWhiteSpace(address.Address) || address.Address.AsSpan().IndexOfAny('\r', '\n') >= 0 || !address.Address.Contains('@', StringComparison.Ordinal))
             throw new ArgumentException($"{path}.email is not a valid address.", path);
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static int ByteSize(IReadOnlyDictionary<string, string> values)
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using BreachNotify.Adapters.SendGrid;
 using BreachNotify.Application.Email;
 using NSubstitute;
@@ -15,16 +17,23 @@ public class SendGridEmailSenderTests
 {
     private readonly FakeTimeProvider _time = new(Start);
     private readonly ISendGridClient _client = Substitute.For<ISendGridClient>();
-    private readonly List<SendGridMessage> _sent = [];
+    private readonly List<string> _sent = [];
 
     private SendGridEmailSender Sender(Action<SendGridOptions>? change = null) => new(_client, Options(change), _time);
 
+    private Task<global::SendGrid.Response> Request() =>
+        _client.RequestAsync(Arg.Any<BaseClient.Method>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>());
+
+    /// <summary>Answers mail-send posts in turn, recording each body (anything else the client is asked is a failure).</summary>
     private void Answer(params global::SendGrid.Response[] responses)
     {
         var i = 0;
-        _client.SendEmailAsync(Arg.Any<SendGridMessage>(), Arg.Any<CancellationToken>()).Returns(call =>
+        Request().Returns(call =>
         {
-            lock (_sent) _sent.Add(call.Arg<SendGridMessage>());
+            Assert.Equal(BaseClient.Method.POST, call.ArgAt<BaseClient.Method>(0));
+            Assert.Equal("mail/send", call.ArgAt<string>(3));
+            Assert.Null(call.ArgAt<string>(2));
+            lock (_sent) _sent.Add(call.ArgAt<string>(1));
             return Task.FromResult(responses[Math.Min(i++, responses.Length - 1)]);
         });
     }
@@ -37,13 +46,44 @@ public class SendGridEmailSenderTests
         var result = await Sender(o => o.SandboxMode = true).SendAsync(Message(Recipient("anna@example.com", "Anna"), Recipient("ben@example.com", "Ben")));
 
         Assert.Equal("m-1", result.ProviderMessageId);
-        var mail = Assert.Single(_sent);
-        Assert.Equal(["anna@example.com", "ben@example.com"], mail.Personalizations.Select(p => Assert.Single(p.Tos).Email));
-        Assert.Equal("Ben", mail.Personalizations[1].Substitutions["-name-"]);
-        Assert.Equal(["incident_id", "job_id", "notification_id"], mail.CustomArgs.Keys.Order());
-        Assert.All(mail.Personalizations, p => Assert.Null(p.CustomArgs));
-        Assert.Equal(["breach-notice"], mail.Categories);
-        Assert.True(mail.MailSettings.SandboxMode.Enable);
+        using var body = JsonDocument.Parse(Assert.Single(_sent));
+        var mail = body.RootElement;
+        var personalizations = mail.GetProperty("personalizations").EnumerateArray().ToList();
+        Assert.Equal(["anna@example.com", "ben@example.com"], personalizations.Select(p => Assert.Single(p.GetProperty("to").EnumerateArray()).GetProperty("email").GetString()));
+        Assert.Equal("Ben", personalizations[1].GetProperty("substitutions").GetProperty("-name-").GetString());
+        Assert.Equal(["incident_id", "job_id", "notification_id"], mail.GetProperty("custom_args").EnumerateObject().Select(p => p.Name).Order());
+        Assert.All(personalizations, p => Assert.False(p.TryGetProperty("custom_args", out _)));
+        Assert.Equal(["breach-notice"], mail.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        Assert.True(mail.GetProperty("mail_settings").GetProperty("sandbox_mode").GetProperty("enable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_body_is_what_the_SDKs_own_serializer_writes_for_the_same_message()
+    {
+        Answer(SdkResponse(HttpStatusCode.Accepted));
+        var message = Message(Recipient("anna@example.com", "Änna \"the\" <b>&'"), Recipient(" ben@example.com "), Recipient("cleo@example.com", "Cléo ✓ 😀"));
+
+        await Sender(o => o.SandboxMode = true).SendAsync(message);
+
+        // The same message through the SDK's SendGridMessage and its Newtonsoft serialization (what SendEmailAsync posts).
+        var sdk = new SendGridMessage
+        {
+            From = new global::SendGrid.Helpers.Mail.EmailAddress("dpo@example.org", "DPO"),
+            Subject = message.Subject,
+            PlainTextContent = message.TextBody,
+            HtmlContent = message.HtmlBody,
+            ReplyTo = new global::SendGrid.Helpers.Mail.EmailAddress("privacy@example.org"),
+            Personalizations = message.Recipients.Select(r => new Personalization
+            {
+                Tos = [new global::SendGrid.Helpers.Mail.EmailAddress(r.To.Address.Trim(), r.To.Name)],
+                Substitutions = r.Substitutions?.ToDictionary(),
+            }).ToList(),
+            CustomArgs = message.CustomArgs!.ToDictionary(),
+            Categories = [.. message.Categories!],
+            Headers = new Dictionary<string, string> { ["Content-Language"] = "de" },
+        };
+        sdk.SetSandBoxMode(true);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(sdk.Serialize()), JsonNode.Parse(Assert.Single(_sent))), Assert.Single(_sent));
     }
 
     [Fact]
@@ -69,8 +109,9 @@ public class SendGridEmailSenderTests
 
         Assert.Equal([1, 2, 3], result.Refused.Select(r => r.Index));
         Assert.All(result.Refused, r => Assert.DoesNotContain("@", r.Reason, StringComparison.Ordinal));
-        var mail = Assert.Single(_sent);
-        Assert.Equal(["a@example.com", "d@xn--bcher-kva.de"], mail.Personalizations.Select(p => Assert.Single(p.Tos).Email));
+        using var body = JsonDocument.Parse(Assert.Single(_sent));
+        Assert.Equal(["a@example.com", "d@xn--bcher-kva.de"],
+            body.RootElement.GetProperty("personalizations").EnumerateArray().Select(p => Assert.Single(p.GetProperty("to").EnumerateArray()).GetProperty("email").GetString()));
     }
 
     [Fact]
@@ -141,11 +182,11 @@ public class SendGridEmailSenderTests
     [Fact]
     public async Task Transport_failures_are_retried_and_end_transient()
     {
-        _client.SendEmailAsync(Arg.Any<SendGridMessage>(), Arg.Any<CancellationToken>()).ThrowsAsync(new HttpRequestException("connection refused"));
+        Request().ThrowsAsync(new HttpRequestException("connection refused"));
 
         await Assert.ThrowsAsync<EmailTransientException>(() => Sender(o => o.MaxRetries = 2).SendAsync(Message()));
 
-        await _client.Received(3).SendEmailAsync(Arg.Any<SendGridMessage>(), Arg.Any<CancellationToken>());
+        await _client.Received(3).RequestAsync(Arg.Any<BaseClient.Method>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>());
     }
 
     [Theory]
