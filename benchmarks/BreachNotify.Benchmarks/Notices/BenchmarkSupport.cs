@@ -122,7 +122,7 @@ internal sealed class NoticeBench : IDisposable
     }
 
     /// <summary>This benchmark program again (through <c>dotnet</c> when that is the host) with <c>name --n n extra…</c>.</summary>
-    private static ProcessStartInfo ChildStartInfo(string name, int n, string[] extra, bool captureOutput)
+    internal static ProcessStartInfo ChildStartInfo(string name, int n, string[] extra, bool captureOutput)
     {
         var self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = captureOutput, UseShellExecute = false };

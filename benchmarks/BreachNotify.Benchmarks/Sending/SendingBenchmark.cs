@@ -184,10 +184,8 @@ internal sealed class FakeProcess : IAsyncDisposable
 
     public static async Task<FakeProcess> StartAsync(TimeSpan latency)
     {
-        var self = Environment.ProcessPath!;
-        var psi = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(FakeProcess).Assembly.Location);
-        foreach (var a in new[] { "sending", "--serve-fake", "--latency-ms", ((int)latency.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        var psi = NoticeBench.ChildStartInfo("sending", 0, ["--serve-fake", "--latency-ms", ((int)latency.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)], captureOutput: true);
+        psi.RedirectStandardInput = true;
         var process = Process.Start(psi)!;
         var line = await process.StandardOutput.ReadLineAsync();
         if (line is null || !line.StartsWith("listening ", StringComparison.Ordinal))
