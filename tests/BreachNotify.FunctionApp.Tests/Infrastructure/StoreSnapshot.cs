@@ -13,10 +13,7 @@ public static class StoreSnapshot
     public static string Take(BreachNotifyFactory factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        _ = factory.Server; // the app (and its database) exists
-        var path = Path.Combine(factory.DataDirectory, "test.db");
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = Open(factory);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT tbl, pk, rk, etag FROM entities ORDER BY tbl, pk, rk";
         using var reader = command.ExecuteReader();
@@ -34,10 +31,7 @@ public static class StoreSnapshot
     public static IReadOnlyList<string> RowsContaining(BreachNotifyFactory factory, string text)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        _ = factory.Server;
-        var path = Path.Combine(factory.DataDirectory, "test.db");
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = Open(factory);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT tbl, pk, rk, props FROM entities";
         using var reader = command.ExecuteReader();
@@ -48,5 +42,14 @@ public static class StoreSnapshot
             if (row.Contains(text, StringComparison.OrdinalIgnoreCase)) found.Add(row);
         }
         return found;
+    }
+
+    /// <summary>The app's SQLite file, read-only (the app, and so its database, is started first).</summary>
+    private static SqliteConnection Open(BreachNotifyFactory factory)
+    {
+        _ = factory.Server;
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(factory.DataDirectory, "test.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
     }
 }
